@@ -1,0 +1,119 @@
+"""Look inside a deep network: per-layer statistics of activations and gradients.
+
+Vanishing and exploding gradients are invisible in the loss until training has already
+failed; these helpers make them visible layer by layer, the way Glorot & Bengio (2010,
+Figs. 3-7) and He et al. (2015, Fig. 3) looked at them.
+"""
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def mlp(depth, width=100, activation="relu", kernel_initializer="glorot_uniform",
+        input_dim=40, num_classes=10):
+    """A plain deep MLP: `depth` hidden `Dense(width, activation)` layers, then logits.
+
+    The output layer has no activation (train with `from_logits=True`), so every
+    `Dense` but the last is a hidden layer whose statistics we look at.
+
+    Each layer gets its own copy of `kernel_initializer`: an unseeded Keras initializer
+    instance draws the *same* values on every call, so sharing one instance between
+    layers would give them identical kernels.
+    """
+    if not isinstance(depth, int) or depth < 1:
+        raise ValueError(f"depth must be a positive integer, got {depth!r}")
+    if not isinstance(width, int) or width < 1:
+        raise ValueError(f"width must be a positive integer, got {width!r}")
+    initializer = keras.initializers.get(kernel_initializer)
+
+    def fresh_initializer():
+        return type(initializer).from_config(initializer.get_config())
+
+    layers = [keras.Input((input_dim,))]
+    layers += [keras.layers.Dense(width, activation=activation,
+                                  kernel_initializer=fresh_initializer())
+               for _ in range(depth)]
+    layers.append(keras.layers.Dense(num_classes, kernel_initializer=fresh_initializer()))
+    return keras.Sequential(layers)
+
+
+@dataclass(frozen=True)
+class LayerStatistics:
+    """One number per hidden layer (index 0 is the layer next to the input)."""
+
+    activation_mean: np.ndarray
+    activation_std: np.ndarray
+    gradient_std: np.ndarray          # std of dLoss/d(layer output): the back-propagated signal
+    weight_gradient_std: np.ndarray   # std of dLoss/d(kernel): what the optimizer sees
+
+    @property
+    def depth(self):
+        return len(self.activation_std)
+
+
+def _numpy(tensors):
+    return [keras.ops.convert_to_numpy(t) for t in tensors]
+
+
+def _hidden_layers(model):
+    return model.layers[:-1]
+
+
+def layer_statistics(model, x, y):
+    """Forward and backward statistics of every hidden layer of `model` on one batch.
+
+    `model` is a Sequential MLP like `mlp()` builds (the last layer outputs logits) and
+    the loss is the sparse categorical cross-entropy, as in training.
+    """
+    hidden = _hidden_layers(model)
+    probe = keras.Model(model.inputs[0], [layer.output for layer in hidden] + model.outputs)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    kernels = [layer.kernel for layer in hidden]
+    with tf.GradientTape() as tape:
+        *activations, logits = probe(x)
+        loss = loss_fn(y, logits)
+    gradients = tape.gradient(loss, activations + kernels)
+    activations, gradients = _numpy(activations), _numpy(gradients)
+    activation_grads, kernel_grads = gradients[:len(hidden)], gradients[len(hidden):]
+    return LayerStatistics(
+        activation_mean=np.array([float(np.mean(a)) for a in activations]),
+        activation_std=np.array([float(np.std(a)) for a in activations]),
+        gradient_std=np.array([float(np.std(g)) for g in activation_grads]),
+        weight_gradient_std=np.array([float(np.std(g)) for g in kernel_grads]),
+    )
+
+
+class ActivationMonitor(keras.callbacks.Callback):
+    """Records each hidden layer's mean activation on a fixed batch during training.
+
+    `history` is an array of shape (checkpoints, hidden layers); `steps` holds the
+    training step of each checkpoint (the first one is taken before training starts).
+    """
+
+    def __init__(self, x, every=10):
+        super().__init__()
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be a positive integer, got {every!r}")
+        self.x, self.every = x, every
+        self.steps, self._means, self._step = [], [], 0
+
+    def _record(self):
+        outputs = _numpy(self._probe(self.x))
+        self._means.append([float(np.mean(a)) for a in outputs])
+        self.steps.append(self._step)
+
+    def on_train_begin(self, logs=None):
+        hidden = _hidden_layers(self.model)
+        self._probe = keras.Model(self.model.inputs[0], [layer.output for layer in hidden])
+        self._record()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if self._step % self.every == 0:
+            self._record()
+
+    @property
+    def history(self):
+        return np.array(self._means)

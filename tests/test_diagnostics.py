@@ -1,0 +1,63 @@
+import keras
+import numpy as np
+import pytest
+
+from lab import diagnostics
+
+
+@pytest.fixture
+def batch():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(64, 40)).astype("float32"), rng.integers(0, 10, size=64)
+
+
+def test_mlp_shape_and_depth():
+    model = diagnostics.mlp(4, width=8, activation="tanh")
+    assert [layer.units for layer in model.layers] == [8, 8, 8, 8, 10]
+    assert model.layers[-1].activation is keras.activations.linear
+
+
+@pytest.mark.parametrize("initializer", ["he_normal", keras.initializers.HeNormal()])
+def test_mlp_gives_each_layer_its_own_draw(initializer):
+    # An unseeded initializer instance repeats its values; the layers must not share them.
+    model = diagnostics.mlp(3, width=16, kernel_initializer=initializer)
+    kernels = [keras.ops.convert_to_numpy(layer.kernel) for layer in model.layers[1:3]]
+    assert not np.allclose(kernels[0], kernels[1])
+
+
+@pytest.mark.parametrize("arguments, named", [({"depth": 0}, "depth"), ({"depth": 2.5}, "depth"),
+                                               ({"depth": 2, "width": 0}, "width")])
+def test_mlp_rejects_bad_sizes(arguments, named):
+    with pytest.raises(ValueError, match=named):
+        diagnostics.mlp(**arguments)
+
+
+def test_layer_statistics_match_a_manual_computation(batch):
+    x, y = batch
+    model = diagnostics.mlp(3, width=16, activation="tanh")
+    stats = diagnostics.layer_statistics(model, x, y)
+    assert stats.depth == 3
+    # The first hidden layer's activations, recomputed by hand.
+    first = model.layers[0]
+    kernel, bias = (keras.ops.convert_to_numpy(w) for w in (first.kernel, first.bias))
+    manual = np.tanh(x @ kernel + bias)
+    np.testing.assert_allclose(stats.activation_mean[0], manual.mean(), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(stats.activation_std[0], manual.std(), rtol=1e-4)
+    assert np.all(stats.gradient_std > 0) and np.all(stats.weight_gradient_std > 0)
+
+
+def test_activation_monitor_records_before_and_during_training(batch):
+    x, y = batch
+    model = diagnostics.mlp(2, width=8, activation="sigmoid")
+    model.compile(optimizer="sgd",
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    monitor = diagnostics.ActivationMonitor(x[:16], every=2)
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0, callbacks=[monitor])  # 8 steps
+    assert monitor.steps == [0, 2, 4, 6, 8]
+    assert monitor.history.shape == (5, 2)
+    assert np.all((monitor.history > 0) & (monitor.history < 1))  # sigmoid means
+
+
+def test_activation_monitor_rejects_bad_interval(batch):
+    with pytest.raises(ValueError, match="every"):
+        diagnostics.ActivationMonitor(batch[0], every=0)
