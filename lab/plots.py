@@ -1,0 +1,145 @@
+"""Language-aware figures: one code cell draws an English or a Persian figure.
+
+Both language twins of a notebook run identical code, so every label is written as
+`tr("Layer", "لایه")` and `use_language` (called by `lab.setup`) picks the language, the
+font and the chapter's style. Tick numbers stay in Latin digits in both languages, like the
+numbers the code prints.
+"""
+import functools
+import pathlib
+import warnings
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import cycler, font_manager
+
+LANGUAGES = ("en", "fa")
+
+FONT_DIR = pathlib.Path(__file__).parent / "fonts"
+for _font_file in sorted(FONT_DIR.glob("*.ttf")):
+    font_manager.fontManager.addfont(str(_font_file))
+
+# Vazirmatn (OFL, github.com/rastikerdar/vazirmatn) covers Persian and Latin; DejaVu Sans,
+# matplotlib's own font, supplies what Vazirmatn lacks, e.g. Greek letters such as σ.
+_FONTS = {"en": ["DejaVu Sans"], "fa": ["Vazirmatn", "DejaVu Sans"]}
+
+# Okabe & Ito (2008): eight colours that stay distinct under the common colour-vision deficiencies.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00",
+             "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+STYLE = {
+    "figure.figsize": (6.4, 4.0),
+    "figure.constrained_layout.use": True,  # no clipped labels (Vazirmatn has tall lines)
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+    "axes.prop_cycle": cycler(color=OKABE_ITO),
+}
+
+# Since 3.11 matplotlib shapes complex scripts itself (libraqm): Persian letters join and
+# run right to left. Reshaping the text beforehand as well would reorder it twice.
+MATPLOTLIB_SHAPES_PERSIAN = matplotlib.__version_info__[:2] >= (3, 11)
+
+_language = "en"
+
+
+def use_language(lang):
+    """Draw every following figure in `lang` ("en" or "fa") with the chapter's style."""
+    global _language
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+    _language = lang
+    matplotlib.rcParams.update(STYLE)
+    matplotlib.rcParams["font.family"] = _FONTS[lang]
+
+
+def language():
+    """The current language code, "en" or "fa"."""
+    return _language
+
+
+def tr(en, fa):
+    """The text for the current language, ready for a figure: `tr("Loss", "اتلاف")`."""
+    for name, text in (("en", en), ("fa", fa)):
+        if not isinstance(text, str):
+            raise TypeError(f"{name} must be a str, got {type(text).__name__}")
+    if _language == "en":
+        return en
+    return fa if MATPLOTLIB_SHAPES_PERSIAN else _shape_for_old_matplotlib()(fa)
+
+
+@functools.cache
+def _shape_for_old_matplotlib():
+    """matplotlib < 3.11 draws Persian as separate letters, left to right. arabic-reshaper
+    joins the letters and python-bidi reorders them; without them, warn once."""
+    try:
+        import arabic_reshaper
+        from bidi.algorithm import get_display
+    except ImportError:
+        warnings.warn(f"matplotlib {matplotlib.__version__} cannot join Persian letters: "
+                      "install matplotlib>=3.11, or arabic-reshaper and python-bidi.",
+                      stacklevel=3)
+        return lambda text: text
+    return lambda text: get_display(arabic_reshaper.reshape(text))
+
+
+_QUANTITIES = {
+    "activation_std": ("Activation std", "انحراف معیار فعال‌سازی"),
+    "gradient_std": ("Back-propagated gradient std", "انحراف معیار گرادیان پس‌انتشاریافته"),
+    "weight_gradient_std": ("Weight gradient std", "انحراف معیار گرادیان وزن‌ها"),
+    "activation_mean": ("Activation mean", "میانگین فعال‌سازی"),
+}
+
+
+def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"), title=None):
+    """One panel per quantity of `lab.diagnostics.LayerStatistics`, one line per label.
+
+    The y axis is logarithmic: vanishing and exploding signals are geometric in depth,
+    so they show as straight slopes.
+    """
+    fig, axes = plt.subplots(1, len(quantities), figsize=(5 * len(quantities), 3.6),
+                             squeeze=False, layout="constrained")
+    for ax, quantity in zip(axes[0], quantities):
+        for label, stats in stats_by_label.items():
+            values = getattr(stats, quantity)
+            ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
+        ax.set_yscale("log")
+        ax.set_xlabel(tr("Hidden layer (1 = next to the input)", "لایهٔ پنهان (۱ = کنار ورودی)"))
+        ax.set_ylabel(tr(*_QUANTITIES[quantity]))
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    plt.show()
+
+
+def activation_means(steps, history, title=None):
+    """Mean activation of each hidden layer over training (`ActivationMonitor`)."""
+    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    for layer in range(history.shape[1]):
+        ax.plot(steps, history[:, layer], label=tr(f"layer {layer + 1}", f"لایهٔ {layer + 1}"))
+    ax.set_xlabel(tr("Training step", "گام آموزش"))
+    ax.set_ylabel(tr(*_QUANTITIES["activation_mean"]))
+    ax.legend(ncols=2)
+    if title:
+        ax.set_title(title)
+    plt.show()
+
+
+def learning_curves(curves_by_label, ylabel="val_accuracy", title=None):
+    """One line per label, one point per epoch."""
+    labels = {"val_accuracy": ("Validation accuracy", "دقت اعتبارسنجی"),
+              "loss": ("Training loss", "اتلاف آموزش")}
+    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    for label, values in curves_by_label.items():
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
+    ax.set_xlabel(tr("Epoch", "دوره"))
+    ax.set_ylabel(tr(*labels[ylabel]))
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    plt.show()

@@ -1,0 +1,130 @@
+import io
+import sys
+import types
+import warnings
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib import font_manager
+
+from lab import plots
+from lab.plots import tr
+
+
+@pytest.fixture(autouse=True)
+def restore_language():
+    saved = plots.language()
+    with matplotlib.rc_context():
+        yield
+        plots.use_language(saved)
+    plt.close("all")
+
+
+def test_tr_picks_the_current_language():
+    plots.use_language("en")
+    assert plots.language() == "en"
+    assert tr("Layer", "لایه") == "Layer"
+    plots.use_language("fa")
+    assert plots.language() == "fa"
+    assert tr("Layer", "لایه") == "لایه"  # matplotlib >= 3.11 shapes it; no reordering
+
+
+def test_tr_wants_strings():
+    with pytest.raises(TypeError, match="fa must be a str"):
+        tr("Layer", None)
+
+
+@pytest.mark.parametrize("code", ["de", "FA", "", None])
+def test_use_language_rejects_unknown_codes(code):
+    with pytest.raises(ValueError, match="lang must be one of"):
+        plots.use_language(code)
+
+
+def test_vazirmatn_is_registered_and_selected_for_persian():
+    registered = {(font.name, font.weight) for font in font_manager.fontManager.ttflist}
+    assert {("Vazirmatn", 400), ("Vazirmatn", 700)} <= registered
+
+    def font_file(**properties):
+        family = matplotlib.rcParams["font.family"]
+        return font_manager.findfont(font_manager.FontProperties(family=family, **properties),
+                                     fallback_to_default=False)
+
+    plots.use_language("fa")
+    assert font_file().endswith("Vazirmatn-Regular.ttf")
+    assert font_file(weight="bold").endswith("Vazirmatn-Bold.ttf")
+    plots.use_language("en")
+    assert font_file().endswith("DejaVuSans.ttf")
+
+
+def test_style_is_applied():
+    plots.use_language("en")
+    colors = [entry["color"] for entry in matplotlib.rcParams["axes.prop_cycle"]]
+    assert colors == list(plots.OKABE_ITO)
+    assert matplotlib.rcParams["axes.grid"]
+
+
+def render_warnings(title, ylabel):
+    """Draw a small figure to PNG and return the messages of all warnings raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.plot([1, 2, 3], [-0.5, 0.25, 1.5], label=tr("He", "هی"))
+        ax.set_title(title)
+        ax.set_xlabel(tr("Layer", "لایه"))
+        ax.set_ylabel(ylabel)
+        ax.legend()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        plt.close(fig)
+    assert buffer.getvalue().startswith(b"\x89PNG")
+    return [str(warning.message) for warning in caught]
+
+
+def test_persian_figure_renders_without_missing_glyphs():
+    plots.use_language("fa")
+    messages = render_warnings(tr("Loss", "انحراف معیار فعال‌سازی‌ها در هر لایه"),
+                               tr("std", "انحراف معیار (σ) −۱٫۵"))
+    assert not [m for m in messages if "missing" in m], messages
+
+
+def test_missing_glyphs_would_be_caught():
+    """Without the DejaVu fallback Vazirmatn has no σ: the check above can fail."""
+    plots.use_language("fa")
+    matplotlib.rcParams["font.family"] = ["Vazirmatn"]
+    messages = render_warnings("لایه", "σ")
+    assert any("missing" in m for m in messages)
+
+
+def test_old_matplotlib_reshapes_and_reorders(monkeypatch):
+    reshaper = types.ModuleType("arabic_reshaper")
+    reshaper.reshape = lambda text: f"joined({text})"
+    bidi, algorithm = types.ModuleType("bidi"), types.ModuleType("bidi.algorithm")
+    algorithm.get_display = lambda text: f"rtl({text})"
+    bidi.algorithm = algorithm
+    monkeypatch.setitem(sys.modules, "arabic_reshaper", reshaper)
+    monkeypatch.setitem(sys.modules, "bidi", bidi)
+    monkeypatch.setitem(sys.modules, "bidi.algorithm", algorithm)
+    monkeypatch.setattr(plots, "MATPLOTLIB_SHAPES_PERSIAN", False)
+    plots._shape_for_old_matplotlib.cache_clear()
+    try:
+        plots.use_language("fa")
+        assert tr("Layer", "لایه") == "rtl(joined(لایه))"
+        plots.use_language("en")
+        assert tr("Layer", "لایه") == "Layer"
+    finally:
+        plots._shape_for_old_matplotlib.cache_clear()
+
+
+def test_old_matplotlib_without_reshaper_warns_once(monkeypatch):
+    monkeypatch.setitem(sys.modules, "arabic_reshaper", None)  # import fails
+    monkeypatch.setattr(plots, "MATPLOTLIB_SHAPES_PERSIAN", False)
+    plots._shape_for_old_matplotlib.cache_clear()
+    try:
+        plots.use_language("fa")
+        with pytest.warns(UserWarning, match="cannot join Persian letters") as caught:
+            assert tr("Layer", "لایه") == "لایه"
+            assert tr("Loss", "اتلاف") == "اتلاف"
+        assert len(caught) == 1
+    finally:
+        plots._shape_for_old_matplotlib.cache_clear()
