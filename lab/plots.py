@@ -13,6 +13,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import cycler, font_manager
+from matplotlib.ticker import MaxNLocator
 
 LANGUAGES = ("en", "fa")
 
@@ -109,6 +110,7 @@ def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"),
             values = getattr(stats, quantity)
             ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
         ax.set_yscale("log")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(tr("Hidden layer (1 = next to the input)", "لایهٔ پنهان (۱ = کنار ورودی)"))
         ax.set_ylabel(tr(*_QUANTITIES[quantity]))
         ax.legend()
@@ -137,6 +139,7 @@ def learning_curves(curves_by_label, ylabel="val_accuracy", title=None):
     fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
     for label, values in curves_by_label.items():
         ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(tr("Epoch", "دوره"))
     ax.set_ylabel(tr(*labels[ylabel]))
     ax.legend()
