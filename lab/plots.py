@@ -91,7 +91,7 @@ def _shape_for_old_matplotlib():
 
 _QUANTITIES = {
     "activation_std": ("Activation std", "انحراف معیار فعال‌سازی"),
-    "gradient_std": ("Back-propagated gradient std", "انحراف معیار گرادیان پس‌انتشاریافته"),
+    "gradient_std": ("Back-propagated gradient std", "انحراف معیار گرادیان پس‌انتشار"),
     "weight_gradient_std": ("Weight gradient std", "انحراف معیار گرادیان وزن‌ها"),
     "activation_mean": ("Activation mean", "میانگین فعال‌سازی"),
 }
