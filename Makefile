@@ -1,0 +1,76 @@
+# The README's two commands:
+#   make site   build the website into _build/html (creates .venv and vendors the front-end
+#               files on first use; notebooks run through Jupyter Book's cache)
+#   make test   build the site, then run every test in one pytest: lab's unit tests, the twin
+#               and site checks (tests/), and every notebook of both languages (nbval, book/)
+# Stamp files make reruns fast: .venv/.installed (requirements), book/_vendor/.vendored (npm).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := site
+PYTHON ?= python3
+BIN := .venv/bin
+VENV_STAMP := .venv/.installed
+VENDOR := book/_vendor/_static/vendor
+VENDOR_STAMP := book/_vendor/.vendored
+SITE_STAMP := _build/.site-assets
+CHROMIUM := /usr/bin/chromium
+
+# TensorFlow's C++ logs and oneDNN notice would end up in the notebooks' stderr (both needed).
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+
+.PHONY: site test chromium clean
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv .venv
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+# Only the files the pages load are copied, into an ignored folder that _config.yml publishes
+# with html_extra_path as the site's _static/vendor/: MathJax 3 (with its TeX extensions
+# and woff fonts), the ipywidgets 8 standalone embed bundle with its icon fonts, and
+# Vazirmatn Regular and Bold with its licence.
+$(VENDOR_STAMP): node_modules/.package-lock.json Makefile
+	rm -rf book/_vendor
+	mkdir -p $(VENDOR)/mathjax/input/tex $(VENDOR)/mathjax/output/chtml/fonts \
+	         $(VENDOR)/jupyter-widgets $(VENDOR)/vazirmatn
+	cp node_modules/mathjax/es5/tex-chtml.js node_modules/mathjax/LICENSE $(VENDOR)/mathjax/
+	cp -r node_modules/mathjax/es5/input/tex/extensions $(VENDOR)/mathjax/input/tex/
+	cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 $(VENDOR)/mathjax/output/chtml/fonts/
+	cp node_modules/@jupyter-widgets/html-manager/dist/embed.js \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.woff2 \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.woff \
+	   node_modules/@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt $(VENDOR)/jupyter-widgets/
+	cp node_modules/vazirmatn/fonts/webfonts/Vazirmatn-{Regular,Bold}.woff2 \
+	   node_modules/vazirmatn/OFL.txt $(VENDOR)/vazirmatn/
+	touch $@
+
+# Sphinx re-renders nothing when no page changed, so a change to the extension, the CSS or the
+# vendored files alone needs --all (pages come back from the execution cache: seconds).
+site: $(VENV_STAMP) $(VENDOR_STAMP)
+	all=""; if [ ! -f $(SITE_STAMP) ] || [ -n "$$(find _ext _static $(VENDOR_STAMP) \
+	  -newer $(SITE_STAMP) -print -quit)" ]; then all=--all; fi; \
+	mkdir -p _build && touch $(SITE_STAMP).new && \
+	$(BIN)/jupyter-book build -W -n --keep-going $$all . && mv $(SITE_STAMP).new $(SITE_STAMP)
+	@echo
+	@echo "The site is in _build/html/index.html. Serve it with"
+	@echo "    python3 -m http.server -d _build/html 8000"
+	@echo "and open http://127.0.0.1:8000"
+
+# The browser test needs Debian's Chromium: installed here when missing and running as root;
+# otherwise tests/test_site.py skips its browser checks (and fails instead when CI=true).
+chromium:
+	if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "chromium is missing and we are not root: the browser test will skip"; fi
+
+test: site chromium
+	$(BIN)/python -m pytest tests book --nbval-lax --nbval-current-env
+
+clean:
+	rm -rf _build book/_vendor

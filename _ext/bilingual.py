@@ -1,0 +1,264 @@
+"""Bilingual pages: a small local Sphinx extension for this Jupyter Book.
+
+The chapter lives in twin trees, book/en/NAME and book/fa/NAME (same file names). This
+extension
+
+- renders every page under book/fa/ in Persian: ``<html lang="fa">``, the article body
+  right-to-left (``dir="rtl"``), and the theme's interface text (search, navigation, buttons,
+  tooltips) in Persian;
+- puts a link to the twin page at the top of every page of either tree (and a
+  ``<link rel="alternate" hreflang>`` in its head);
+- keeps the previous/next links of a page within its language;
+- warns when a page has no twin, so ``jupyter-book build -W`` fails on an unpaired page.
+
+How the interface text becomes Persian: Sphinx's ``language`` is global to a build, but all the
+interface text of Sphinx, pydata-sphinx-theme and sphinx-book-theme goes through gettext
+catalogs looked up at render time. So before a Persian page is written, the extension swaps
+in a Persian catalog (the small ``PERSIAN`` dictionary below, falling back to Sphinx's own
+Persian catalog) for the catalogs those packages use and for the Jinja templates; before an
+English page it swaps the build's English catalogs back. The page is rendered as a
+``language: fa`` build would render it; no HTML is rewritten afterwards. Besides: texts the
+themes take from the configuration (author, search placeholder) go through the same catalog,
+two small scripts' texts are set in JavaScript (``PERSIAN_SCRIPT``), and two tooltips that
+sphinx-book-theme hard-codes in English come from overridden templates (templates/). Still
+English: the search results page (one page for both languages) and two landmark labels of the
+book theme ("Main", "Page").
+
+Everything visual (right-to-left layout, the Vazirmatn font, code kept left-to-right) is in
+``_static/site.css``.
+"""
+import gettext
+import html
+from pathlib import Path
+
+import sphinx
+from sphinx import locale
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+TREES = {"en": "book/en/", "fa": "book/fa/"}
+NAMES = {"en": "English", "fa": "فارسی"}  # the twin link's text, in the twin's language
+DEFAULT = "en"  # the language of every other page (the landing page, search, index)
+
+# The gettext catalogs that the interface text goes through: Sphinx's own (pydata-sphinx-theme
+# adds its strings to it) and sphinx-book-theme's.
+CATALOGS = [("general", "sphinx"), ("general", "booktheme")]
+
+# Interface text that neither the themes nor Sphinx translate into Persian (or translate
+# poorly); everything else falls back to Sphinx's Persian catalog.
+PERSIAN = {
+    # pydata-sphinx-theme
+    "Skip to main content": "پرش به محتوای اصلی",
+    "Back to top": "بازگشت به بالا",
+    "Search": "جست‌وجو",
+    "Search the docs ...": "جست‌وجو در این کتاب…",
+    "Search this book...": "جست‌وجو در این کتاب…",
+    "Version warning": "هشدار نسخه",
+    "Search within this site": "جست‌وجو در این کتاب",
+    "Clear search": "پاک کردن جست‌وجو",
+    "Site navigation": "پیمایش سایت",
+    "Section Navigation": "پیمایش بخش",
+    "Section navigation": "پیمایش بخش",
+    "Contents": "محتوا",
+    "On this page": "در این صفحه",
+    "Breadcrumb": "مسیر صفحه",
+    "Home": "خانه",
+    "previous": "قبلی",
+    "next": "بعدی",
+    "previous page": "صفحهٔ قبلی",
+    "next page": "صفحهٔ بعدی",
+    "Color mode": "حالت رنگ",
+    "Light": "روشن",
+    "Dark": "تیره",
+    "System Settings": "تنظیمات سیستم",
+    "By": "نوشتهٔ",
+    "© Copyright %(copyright)s.": "© حق نشر %(copyright)s.",
+    "Copyright": "حق نشر",
+    "Created using": "ساخته‌شده با",
+    "Built with the": "ساخته‌شده با",
+    "theme": "پوسته",
+    "Last updated on": "آخرین به‌روزرسانی",
+    "Link to this heading": "پیوند به این عنوان",
+    "Link to this equation": "پیوند به این معادله",
+    "Link to this table": "پیوند به این جدول",
+    "Link to this image": "پیوند به این تصویر",
+    "Link to this code": "پیوند به این کد",
+    "Link to this definition": "پیوند به این تعریف",
+    # sphinx-book-theme
+    "Toggle navigation": "نمایش و پنهان کردن فهرست",
+    "Toggle primary sidebar": "نمایش و پنهان کردن نوار کناری اصلی",
+    "Toggle secondary sidebar": "نمایش و پنهان کردن نوار کناری محتوا",
+    "Download this page": "بارگیری این صفحه",
+    "Download notebook file": "بارگیری فایل دفترچه",
+    "Download source file": "بارگیری فایل منبع",
+    "Print to PDF": "چاپ به PDF",
+    "Fullscreen mode": "حالت تمام‌صفحه",
+    "Launch interactive content": "اجرای تعاملی",
+    "Launch on": "اجرا در",
+    "Source repository": "مخزن منبع",
+    "Source repositories": "مخزن‌های منبع",
+    "Repository": "مخزن",
+    "Open issue": "گزارش مشکل",
+    "Open an issue": "گزارش یک مشکل",
+    "Suggest edit": "پیشنهاد ویرایش",
+    "Show source": "نمایش منبع",
+    "Edit this page": "ویرایش این صفحه",
+    "logo": "لوگو",
+    # this book's configuration (_config.yml)
+    "The course authors": "نویسندگان درس",
+}
+
+# Interface text set in JavaScript, added to Persian pages after the scripts it changes:
+# sphinx-togglebutton's hints (its globals) and sphinx-copybutton's tooltips (its `messages`
+# table, keyed by <html lang>, which lacks Persian).
+PERSIAN_SCRIPT = """
+toggleHintShow = "برای نمایش کلیک کنید";
+toggleHintHide = "برای پنهان کردن کلیک کنید";
+if (typeof messages !== "undefined") {
+  messages.fa = {copy: "رونوشت", copy_to_clipboard: "رونوشت در حافظه", copy_success: "رونوشت شد",
+                 copy_failure: "رونوشت نشد"};
+  locale = "fa";
+}
+"""
+
+
+class PersianCatalog(gettext.NullTranslations):
+    """``PERSIAN`` first, then Sphinx's Persian catalog, then the English text itself."""
+
+    def __init__(self):
+        super().__init__()
+        sphinx_locales = Path(sphinx.__file__).parent / "locale"
+        self.add_fallback(gettext.translation("sphinx", sphinx_locales, ["fa"], fallback=True))
+
+    def gettext(self, message):
+        return PERSIAN.get(message) or super().gettext(message)
+
+
+def page_language(pagename):
+    return next((lang for lang, tree in TREES.items() if pagename.startswith(tree)), DEFAULT)
+
+
+def twin_of(pagename):
+    """(the twin page's name, its language), or None for a page outside the two trees."""
+    lang = page_language(pagename)
+    if not pagename.startswith(TREES[lang]):
+        return None
+    other = "fa" if lang == "en" else "en"
+    return TREES[other] + pagename[len(TREES[lang]):], other
+
+
+def remember_catalogs(app):
+    # The build's own (English) catalogs, and the Persian one for each; without
+    # sphinx-book-theme (as in tests/test_twins.py) only Sphinx's catalog is registered.
+    registered = [key for key in CATALOGS if key in locale.translators]
+    app.bilingual_catalogs = {
+        "en": {key: locale.translators[key] for key in registered},
+        "fa": dict.fromkeys(registered, PersianCatalog()),
+    }
+    app.bilingual_language = DEFAULT
+
+
+def use_language(app, language):
+    """Render from now on with the interface text of `language`."""
+    if getattr(app, "bilingual_language", language) == language:
+        return
+    catalogs = app.bilingual_catalogs[language]
+    locale.translators.update(catalogs)
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        templates.environment.install_gettext_translations(catalogs[("general", "sphinx")])
+    app.bilingual_language = language
+
+
+def check_twins(app, env):
+    """Warn about every page of book/en or book/fa whose twin is not in the book."""
+    for docname in sorted(env.found_docs):
+        twin = twin_of(docname)
+        if twin and twin[0] not in env.found_docs:
+            logger.warning("page has no twin: %s is missing (each page of book/en/ needs one "
+                           "of the same name in book/fa/ and the other way round; add both to "
+                           "_toc.yml)", twin[0], location=docname, type="bilingual",
+                           subtype="twin")
+
+
+def switch_for_doctree(app, doctree, docname):
+    # Called just before a page's body is translated to HTML: body text that Sphinx
+    # translates (admonition titles, "Link to this heading") follows the page's language.
+    use_language(app, page_language(docname))
+
+
+def switch_for_page(app, pagename, templatename, context, doctree):
+    # Runs before the themes' own handlers (priority 100 < 500), whose tooltips and labels
+    # then come out in the page's language; the templates are rendered after all handlers.
+    language = page_language(pagename)
+    use_language(app, language)
+    context["language"] = language
+
+
+def keep_navigation_in_language(app, pagename, templatename, context, doctree):
+    """The toc puts the Persian part after the English one: previous/next links stop at the
+    border between the languages instead of crossing it."""
+    def crosses(docname):
+        return bool(docname and twin_of(docname) and twin_of(pagename)
+                    and page_language(docname) != page_language(pagename))
+
+    parent, previous, following = app.env.collect_relations().get(pagename, [None] * 3)
+    for key, docname in (("prev", previous), ("next", following)):
+        if crosses(docname):
+            context[key] = None
+    context["rellinks"] = [link for link in context.get("rellinks", []) if not crosses(link[0])]
+
+
+def mark_page(app, pagename, templatename, context, doctree):
+    """The link to the twin at the top of the article; a Persian article right to left."""
+    if "body" not in context:
+        return
+    body = context["body"]
+    twin = twin_of(pagename)
+    if twin and twin[0] in app.env.found_docs:
+        twin_name, twin_language = twin
+        href = html.escape(context["pathto"](twin_name))
+        attributes = f'href="{href}" hreflang="{twin_language}" lang="{twin_language}"'
+        body = (f'<p class="bilingual-twin"><a class="reference internal" {attributes}>'
+                f'{NAMES[twin_language]}</a></p>\n{body}')
+        context["metatags"] = context.get("metatags", "") + f'\n<link rel="alternate" {attributes}>'
+    if page_language(pagename) == "fa":
+        body = f'<div class="bilingual-rtl" dir="rtl">\n{body}</div>\n'
+    context["body"] = body
+
+
+def translate_configured_text(app, pagename, templatename, context, doctree):
+    """Text that the themes take from the configuration, not from a catalog."""
+    if page_language(pagename) != "fa":
+        return
+    translate = locale.get_translation("sphinx")
+    for key in ("author", "theme_search_bar_text"):
+        if context.get(key):
+            context[key] = translate(context[key])
+    app.add_js_file(None, body=PERSIAN_SCRIPT, priority=900)  # this page only
+
+
+def add_templates(app, config):
+    # Theme components overridden: two whose tooltips are hard-coded in English (now with _()),
+    # and the colour-mode button (an accessibility fix, see the file).
+    config.templates_path.insert(0, str(Path(__file__).parent / "templates"))  # before the themes
+
+
+def restore_language(app, exception):
+    if hasattr(app, "bilingual_catalogs"):
+        use_language(app, DEFAULT)
+
+
+def setup(app):
+    app.connect("config-inited", add_templates)
+    app.connect("builder-inited", remember_catalogs)
+    app.connect("env-check-consistency", check_twins)
+    app.connect("doctree-resolved", switch_for_doctree)
+    app.connect("html-page-context", switch_for_page, priority=100)
+    app.connect("html-page-context", keep_navigation_in_language)
+    app.connect("html-page-context", mark_page)
+    app.connect("html-page-context", translate_configured_text, priority=900)
+    app.connect("build-finished", restore_language)
+    # Not parallel-write-safe: the language is switched per page while pages are written.
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}

@@ -1,0 +1,72 @@
+"""Offline, fast, without JavaScript errors: small fixes to the pages' scripts (a local Sphinx
+extension; the bundled files themselves are configured in _config.yml).
+
+- sphinx-thebe, which Jupyter Book always loads, adds to every page a script that names thebe's
+  CDN address (declared twice: a JavaScript error) and a loader script. With
+  ``launch_buttons.thebe: false`` nothing uses them, so they are left out.
+- On pages with widgets, ipywidgets' page bundle (2 MB of JavaScript, configured by
+  ``nb_ipywidgets_js``) is loaded only when a widget comes near the screen, and a small script
+  mends two flaws of the bundle: it typesets widget labels through MathJax 2's
+  ``MathJax.Hub.Queue``, which MathJax 3 lacks (a JavaScript error), so that one call is mapped
+  onto MathJax 3; and its slider handles and output images have no accessible name, so each
+  gets one.
+"""
+import json
+
+WIDGET_SCRIPT = """
+document.addEventListener("DOMContentLoaded", () => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    observer.disconnect();
+    // The bundle renders the widgets on the window's load event: once that is over, a new
+    // load listener runs at once.
+    const addEventListener = window.addEventListener;
+    window.addEventListener = function (type, listener, options) {
+      if (type === "load" && document.readyState === "complete") return void listener(new Event("load"));
+      return addEventListener.call(this, type, listener, options);
+    };
+    const bundle = Object.assign(document.createElement("script"), {src: BUNDLE});
+    bundle.onload = bundle.onerror = () => { window.addEventListener = addEventListener; };
+    document.head.append(bundle);
+  }, {rootMargin: "100% 0px"});
+  views.forEach((view) => observer.observe(view.parentElement));
+  if (window.MathJax && MathJax.startup && !MathJax.Hub) {
+    MathJax.Hub = {Queue: (job) => MathJax.startup.promise.then(() => MathJax.typesetPromise([job[2]]))};
+  }
+});
+new MutationObserver(() => {
+  for (const handle of document.querySelectorAll(".jupyter-widgets [role=slider]:not([aria-label])")) {
+    const label = handle.closest(".widget-slider")?.querySelector(".widget-label");
+    handle.setAttribute("aria-label", label?.textContent.trim() || "slider");
+  }
+  for (const image of document.querySelectorAll(".widget-subarea img:not([alt])")) {
+    image.alt = document.documentElement.lang === "fa" ? "خروجی کنترل‌های بالا" : "Output of the controls above";
+  }
+}).observe(document.documentElement, {childList: true, subtree: true});
+"""
+
+
+def is_thebe(asset):
+    name = str(asset.filename or "")
+    return "thebe" in name or "THEBE_JS_URL" in asset.attributes.get("body", "")
+
+
+def fix_page_assets(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if scripts is None:
+        return
+    if not app.config.html_theme_options.get("launch_buttons", {}).get("thebe"):
+        scripts[:] = [js for js in scripts if not is_thebe(js)]
+        context["css_files"][:] = [css for css in context["css_files"] if not is_thebe(css)]
+    bundles = [js for js in scripts if "jupyter-widgets" in str(js.filename or "")]
+    if bundles:
+        scripts[:] = [js for js in scripts if js not in bundles]
+        bundle = json.dumps(context["pathto"](str(bundles[0].filename), resource=True))
+        app.add_js_file(None, body=WIDGET_SCRIPT.replace("BUNDLE", bundle))
+
+
+def setup(app):
+    # After myst-nb has added the widget scripts (priority 500) and before rendering.
+    app.connect("html-page-context", fix_page_assets, priority=800)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
