@@ -1,0 +1,379 @@
+"""The built website (_build/html, made by `make site`; `make test` builds it first).
+
+Static checks read the HTML files. Browser checks open the notebook pages of both languages in
+Debian's Chromium through Playwright (never `playwright install`), served on 127.0.0.1, and
+look at what a reader gets: direction, font, math, widgets, twin links, interface language,
+and that no request leaves the machine. Screenshots (desktop and phone) go to /tmp/shots/
+(SITE_SHOTS overrides). Without Chromium the browser checks skip, or fail when CI=true.
+"""
+import functools
+import http.server
+import os
+import re
+import sys
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+SHOTS = Path(os.environ.get("SITE_SHOTS", "/tmp/shots"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-default-apps", "--disable-sync", "--no-first-run",
+                 "--no-default-browser-check", "--metrics-recording-only"]
+NOTEBOOK = "initialization"  # the chapter's first topic; its two pages get the browser checks
+OTHER = {"en": "fa", "fa": "en"}
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from bilingual import PERSIAN  # noqa: E402  (the interface text the extension translates)
+
+
+# ----------------------------------------------------------------------------------------------
+# Static checks on the built files
+# ----------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site():
+    if not (SITE / "book" / "index.html").is_file():
+        pytest.fail(f"{SITE} holds no built site: run `make site` first (`make test` does)")
+    return SITE
+
+
+def pages(site, language):
+    return sorted((site / "book" / language).rglob("*.html"))
+
+
+def html_lang(text):
+    return re.search(r"<html[^>]*\blang=\"([^\"]+)\"", text).group(1)
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_every_page_has_its_language_and_a_working_twin_link(site, language):
+    assert pages(site, language), f"no pages under book/{language}/"
+    for page in pages(site, language):
+        text = page.read_text(encoding="utf-8")
+        assert html_lang(text) == language, page
+        links = re.findall(r'<p class="bilingual-twin"><a [^>]*href="([^"]+)" '
+                           rf'hreflang="{OTHER[language]}" lang="{OTHER[language]}"', text)
+        assert len(links) == 1, f"{page}: expected one link to its twin"
+        target = (page.parent / links[0]).resolve()
+        assert target == (site / "book" / OTHER[language] / page.name).resolve(), page
+        assert target.is_file(), f"{page}: twin link to missing {target}"
+        assert ('class="bilingual-rtl" dir="rtl"' in text) == (language == "fa"), page
+
+
+def test_landing_page_links_to_both_languages(site):
+    text = (site / "book" / "index.html").read_text(encoding="utf-8")
+    assert html_lang(text) == "en"
+    assert 'href="en/intro.html"' in text and 'href="fa/intro.html"' in text
+    assert re.search(r'<div class="[^"]*container[^"]*" lang="fa"', text), \
+        "the Persian paragraph of the landing page is not marked lang=fa"
+
+
+class Loads(HTMLParser):
+    """The addresses a page makes the browser fetch by itself (not the links a reader follows)."""
+    FETCHED_LINKS = {"stylesheet", "preload", "modulepreload", "prefetch", "preconnect",
+                     "dns-prefetch", "icon", "manifest"}
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "embed", "audio", "video") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and self.FETCHED_LINKS & set((attrs.get("rel") or "").split()):
+            self.urls.append(attrs.get("href", ""))
+
+
+CDNS = re.compile(r"unpkg\.com|jsdelivr\.net|cdnjs\.|googleapis\.com|gstatic\.com|mathjax\.org|"
+                  r"googletagmanager|google-analytics|plausible\.io|hypothes\.is|utteranc\.es")
+
+
+def test_no_page_loads_anything_from_elsewhere(site):
+    """Scripts, styles, images, fonts and frames come from the site itself; no page or
+    stylesheet even names a CDN or a tracker (inline scripts included)."""
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        loads = Loads()
+        loads.feed(text)
+        remote = [url for url in loads.urls if re.match(r"(https?:)?//", url)]
+        assert remote == [], f"{page.relative_to(site)} loads from elsewhere: {remote}"
+        assert not CDNS.search(text), f"{page.relative_to(site)} names {CDNS.search(text)[0]}"
+    for css in (site / "_static").rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        remote = re.findall(r"url\(\s*[\"']?((?:https?:)?//[^)\"']*)", text)
+        assert remote == [], f"{css.relative_to(site)} loads from elsewhere: {remote}"
+
+
+def test_bundled_assets_are_shipped(site):
+    vendor = site / "_static" / "vendor"
+    for path in ["vazirmatn/Vazirmatn-Regular.woff2", "vazirmatn/Vazirmatn-Bold.woff2",
+                 "vazirmatn/OFL.txt", "mathjax/tex-chtml.js", "jupyter-widgets/embed.js"]:
+        assert (vendor / path).is_file(), f"missing {path}: run `make site`"
+    assert list((vendor / "mathjax/output/chtml/fonts/woff-v2").glob("*.woff")), "MathJax fonts"
+    assert "SIL OPEN FONT LICENSE" in (vendor / "vazirmatn/OFL.txt").read_text().upper()
+
+
+def test_notebook_pages_show_no_stderr(site):
+    """TensorFlow's log lines and other stderr noise would show as red output blocks."""
+    for language in ("en", "fa"):
+        for page in pages(site, language):
+            text = page.read_text(encoding="utf-8")
+            for block in re.findall(r'<div class="output stderr[^"]*">(.{0,400})', text, re.S):
+                pytest.fail(f"{page.relative_to(site)} shows stderr output (silence it, or tag "
+                            f"the cell remove-stderr if it is deliberate): "
+                            f"{re.sub('<[^>]+>', '', block)[:300]!r}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Browser checks
+# ----------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "the Python package playwright is not installed (it is in requirements.txt)"
+    if reason is None and not CHROMIUM.exists():
+        reason = (f"{CHROMIUM} not found: install Debian's chromium "
+                  "(`make test` does it when run as root)")
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser test cannot run under CI: {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page opened in a fresh browser context, with every request it makes recorded."""
+
+    def __init__(self, browser, url, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.requests, self.failures, self.errors = [], [], []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("requestfailed", lambda request: self.failures.append(request.url))
+        self.page.on("response", lambda response: response.status >= 400
+                     and self.failures.append(f"{response.status} {response.url}"))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.goto(url)
+
+    def goto(self, url):
+        response = self.page.goto(url, wait_until="load")
+        assert response.status == 200, url
+        self.settle()
+        return response
+
+    def settle(self):
+        """Wait for MathJax's typesetting, the widgets and the web fonts."""
+        self.page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
+        self.page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+        self.page.evaluate("() => document.fonts.ready.then(() => null)")
+        self.page.wait_for_timeout(300)  # the widget manager renders after load
+
+    def js(self, expression, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def used_fonts(self, selector):
+        """The fonts Chromium actually used for the text of the first element matching selector."""
+        session = self.context.new_cdp_session(self.page)
+        session.send("DOM.enable")
+        session.send("CSS.enable")
+        root = session.send("DOM.getDocument")["root"]["nodeId"]
+        node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, f"no element matches {selector}"
+        fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        session.detach()
+        return {font["familyName"]: font["glyphCount"] for font in fonts}
+
+    def close(self):
+        self.context.close()
+
+
+def page_url(server, language, name=NOTEBOOK):
+    return urljoin(server, f"book/{language}/{name}.html")
+
+
+@pytest.fixture(scope="module", params=["en", "fa"])
+def visit(request, browser, server):
+    visit = Visit(browser, page_url(server, request.param), viewport={"width": 1280, "height": 900})
+    visit.language = request.param
+    yield visit
+    visit.close()
+
+
+# The paragraph, code and math of the article body used by the checks below.
+ARTICLE = "article.bd-article"
+PROSE = f"{ARTICLE} section > p"
+
+
+def test_html_lang_and_direction(visit):
+    rtl = visit.language == "fa"
+    assert visit.js("document.documentElement.lang") == visit.language
+    directions = visit.js("""(selector) => [...document.querySelectorAll(selector)]
+        .map(e => getComputedStyle(e).direction)""", PROSE)
+    assert directions and set(directions) == {"rtl" if rtl else "ltr"}
+    kept_ltr = visit.js("""(article) => [...document.querySelectorAll(
+            `${article} :is(.cell_input, .output.stream, .output.text_plain, pre, .math, mjx-container)`)]
+        .filter(e => getComputedStyle(e).direction !== 'ltr').map(e => e.outerHTML.slice(0, 120))""",
+                        ARTICLE)
+    assert kept_ltr == [], "code, outputs and math must stay left-to-right"
+    counts = visit.js(f"""() => ['.cell_input', '.output.stream', '.math']
+        .map(s => document.querySelectorAll('{ARTICLE} ' + s).length)""")
+    assert all(counts), f"expected code cells, text outputs and math, found {counts}"
+
+
+def mark_prose(visit):
+    """Mark the first paragraph of the article written (almost) only in the page's language."""
+    found = visit.js("""([selector, persian]) => {
+        const count = (text, letters) => (text.match(letters) || []).length;
+        const p = [...document.querySelectorAll(selector)].find(p => {
+            const fa = count(p.textContent, /[\\u0600-\\u06ff]/g), en = count(p.textContent, /[A-Za-z]/g);
+            return persian ? fa >= 20 && en < fa / 3 : en >= 20 && fa === 0;
+        });
+        if (p) p.id = 'prose-under-test';
+        return Boolean(p);
+    }""", [PROSE, visit.language == "fa"])
+    assert found, f"no paragraph written in {visit.language}"
+    return "#prose-under-test"
+
+
+def test_font(visit):
+    prose_selector = mark_prose(visit)
+    family = visit.js("(s) => getComputedStyle(document.querySelector(s)).fontFamily", prose_selector)
+    assert family.startswith("Vazirmatn"), family
+    loaded = visit.js("""() => [...document.fonts]
+        .filter(f => f.family.replace(/"/g, '') === 'Vazirmatn' && f.status === 'loaded').length""")
+    assert loaded, "document.fonts reports no Vazirmatn face loaded"
+    prose = visit.used_fonts(prose_selector)
+    code = visit.used_fonts(f"{ARTICLE} .cell_input pre")
+    assert max(code, key=code.get) != "Vazirmatn", f"code must keep a monospace font, got {code}"
+    if visit.language == "fa":
+        assert max(prose, key=prose.get) == "Vazirmatn", f"Persian prose rendered with {prose}"
+    else:
+        assert "Vazirmatn" not in prose, f"English prose rendered with {prose}"
+
+
+def test_math_is_typeset(visit):
+    assert visit.js("document.querySelectorAll('mjx-container').length") > 0
+    text = visit.js(f"document.querySelector('{ARTICLE}').innerText")
+    assert "$$" not in text and "\\frac" not in text and "\\[" not in text, "raw TeX left"
+
+
+def test_widgets_render(visit):
+    """The widget bundle loads when a widget nears the screen; the controls then render."""
+    views = visit.page.locator('script[type="application/vnd.jupyter.widget-view+json"]')
+    if not views.count():
+        pytest.skip("this page has no widget")
+    views.first.locator("xpath=..").scroll_into_view_if_needed()
+    visit.page.wait_for_function("""() => [...document.querySelectorAll('.widget-subarea .jupyter-widgets')]
+        .some(e => e.getBoundingClientRect().width * e.getBoundingClientRect().height > 0)""",
+                                 timeout=15000)
+    unnamed = visit.js("""() => [...document.querySelectorAll(
+        '.widget-subarea :is([role=slider]:not([aria-label]), img:not([alt]), select:not([aria-label]))')]
+        .filter(e => !(e.labels && e.labels.length)).map(e => e.outerHTML.slice(0, 100))""")
+    assert unnamed == [], "widget controls without an accessible name"
+
+
+def test_no_request_leaves_the_machine(visit):
+    elsewhere = [url for url in visit.requests
+                 if urlsplit(url).scheme not in ("data", "blob", "about")
+                 and urlsplit(url).hostname != "127.0.0.1"]
+    assert elsewhere == [], f"requests to other hosts: {elsewhere}"
+    failed = [f for f in visit.failures if not f.endswith("/favicon.ico")]
+    assert failed == [], f"failed requests: {failed}"
+    assert visit.errors == [], f"JavaScript errors: {visit.errors}"
+
+
+# Interface text: everything a reader sees or hears outside the article body and the list of
+# pages (whose titles are in both languages).
+INTERFACE_TEXT = """() => {
+  const skip = e => e.closest('article.bd-article, nav.bd-docs-nav, .navbar-brand, title, script, style');
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    if (skip(e)) continue;
+    for (const a of ['title', 'aria-label', 'placeholder', 'alt', 'data-bs-title', 'data-tooltip'])
+      if (e.getAttribute(a)) out.push(e.getAttribute(a).trim());
+    for (const n of e.childNodes)
+      if (n.nodeType === 3 && n.textContent.trim()) out.push(n.textContent.trim());
+  }
+  return out;
+}"""
+
+
+def test_interface_language(visit):
+    texts = visit.js(INTERFACE_TEXT)
+    english = {text for text in texts for key in PERSIAN
+               if re.search(rf"(?<![\w-]){re.escape(key.strip())}(?![\w-])", text)}
+    persian = [text for text in texts if re.search("[\u0600-\u06ff]", text)]
+    if visit.language == "fa":
+        assert english == set(), f"English interface text on a Persian page: {sorted(english)}"
+        for expected in ["پرش به محتوای اصلی", "جست‌وجو", "حالت تمام‌صفحه", "قبلی"]:
+            assert any(expected in text for text in texts), f"missing {expected!r}"
+    else:
+        assert persian == [], f"Persian interface text on an English page: {persian}"
+        for expected in ["Skip to main content", "Search", "Fullscreen mode", "previous"]:
+            assert any(expected in text for text in texts), f"missing {expected!r}"
+
+
+def test_twin_link_round_trip(visit, server):
+    here = visit.page.url
+    link = visit.page.locator(f"{ARTICLE} .bilingual-twin a")
+    assert link.get_attribute("hreflang") == OTHER[visit.language]
+    assert link.is_visible()
+    with visit.page.expect_navigation() as navigation:
+        link.click()
+    assert navigation.value.status == 200
+    assert visit.page.url == page_url(server, OTHER[visit.language])
+    assert visit.js("document.documentElement.lang") == OTHER[visit.language]
+    with visit.page.expect_navigation() as navigation:
+        visit.page.locator(f"{ARTICLE} .bilingual-twin a").click()
+    assert navigation.value.status == 200
+    assert visit.page.url == here
+    visit.settle()
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_screenshots(browser, server, visit, device):
+    """Screenshots to look at (they assert only that the page has no horizontal scroll)."""
+    options = {"desktop": {"viewport": {"width": 1280, "height": 900}},
+               "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+                         "is_mobile": True, "has_touch": True}}[device]
+    shot = Visit(browser, page_url(server, visit.language), **options)
+    try:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot.page.screenshot(path=SHOTS / f"{visit.language}-{device}.png")
+        shot.page.screenshot(path=SHOTS / f"{visit.language}-{device}-full.png", full_page=True)
+        overflow = shot.js("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{device}: the page scrolls sideways by {overflow}px"
+    finally:
+        shot.close()
