@@ -89,12 +89,24 @@ def _shape_for_old_matplotlib():
     return lambda text: get_display(arabic_reshaper.reshape(text))
 
 
-_QUANTITIES = {
+_AXIS_LABELS = {
     "activation_std": ("Activation std", "انحراف معیار فعال‌سازی"),
     "gradient_std": ("Back-propagated gradient std", "انحراف معیار گرادیان پس‌انتشار"),
     "weight_gradient_std": ("Weight gradient std", "انحراف معیار گرادیان وزن‌ها"),
     "activation_mean": ("Activation mean", "میانگین فعال‌سازی"),
+    "val_accuracy": ("Validation accuracy", "دقت اعتبارسنجی"),
+    "loss": ("Training loss", "اتلاف آموزش"),
 }
+
+
+def _finish(ax, xlabel, quantity, title=None, legend_columns=1):
+    """Label the axes in the current language, add the legend and the title, show."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
+    ax.legend(ncols=legend_columns)
+    if title:
+        ax.set_title(title)
+    plt.show()
 
 
 def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"), title=None):
@@ -112,7 +124,7 @@ def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"),
         ax.set_yscale("log")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(tr("Hidden layer (1 = next to the input)", "لایهٔ پنهان (۱ = کنار ورودی)"))
-        ax.set_ylabel(tr(*_QUANTITIES[quantity]))
+        ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
         ax.legend()
     if title:
         fig.suptitle(title)
@@ -121,28 +133,16 @@ def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"),
 
 def activation_means(steps, history, title=None):
     """Mean activation of each hidden layer over training (`ActivationMonitor`)."""
-    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
     for layer in range(history.shape[1]):
         ax.plot(steps, history[:, layer], label=tr(f"layer {layer + 1}", f"لایهٔ {layer + 1}"))
-    ax.set_xlabel(tr("Training step", "گام آموزش"))
-    ax.set_ylabel(tr(*_QUANTITIES["activation_mean"]))
-    ax.legend(ncols=2)
-    if title:
-        ax.set_title(title)
-    plt.show()
+    _finish(ax, tr("Training step", "گام آموزش"), "activation_mean", title, legend_columns=2)
 
 
 def learning_curves(curves_by_label, ylabel="val_accuracy", title=None):
-    """One line per label, one point per epoch."""
-    labels = {"val_accuracy": ("Validation accuracy", "دقت اعتبارسنجی"),
-              "loss": ("Training loss", "اتلاف آموزش")}
-    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    """One line per label, one point per epoch; `ylabel` is "val_accuracy" or "loss"."""
+    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
     for label, values in curves_by_label.items():
         ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(tr("Epoch", "دوره"))
-    ax.set_ylabel(tr(*labels[ylabel]))
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    plt.show()
+    _finish(ax, tr("Epoch", "دوره"), ylabel, title)

@@ -5,10 +5,11 @@ import warnings
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from matplotlib import font_manager
 
-from lab import plots
+from lab import diagnostics, plots
 from lab.plots import tr
 
 
@@ -128,3 +129,20 @@ def test_old_matplotlib_without_reshaper_warns_once(monkeypatch):
         assert len(caught) == 1
     finally:
         plots._shape_for_old_matplotlib.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_chapter_figures_draw_in_both_languages(lang, monkeypatch):
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+    plots.use_language(lang)
+    try:
+        stats = diagnostics.LayerStatistics(*(np.array([1.0, 0.5, 0.25]),) * 4)
+        plots.layer_profile({"a": stats, "b": stats}, title="t")
+        plots.activation_means([0, 10, 20], np.full((3, 2), 0.5), title="t")
+        plots.learning_curves({"a": [0.1, 0.2]}, ylabel="loss")
+    finally:
+        plots.use_language("en")
+    expected_label = {"en": "Training loss", "fa": "اتلاف آموزش"}[lang]
+    assert len(shown) == 3 and shown[-1].axes[0].get_ylabel() == expected_label
+    plt.close("all")
