@@ -1,0 +1,335 @@
+"""Layers of the chapter written from scratch, drop-in twins of `keras.layers`.
+
+Activations with parameters (LeakyReLU, PReLU, RReLU, ELU), batch normalization and the
+dropout family (Dropout, AlphaDropout, and the Monte Carlo versions MCDropout and
+MCAlphaDropout). Each `call` is the slide's formula in `keras.ops`; Keras' `Layer` supplies
+weights, training flags, seeding and serialization.
+"""
+import keras
+from keras import ops
+
+from . import _checks, activations
+
+Layer = keras.layers.Layer
+
+
+def _register(cls):
+    return keras.saving.register_keras_serializable(package="lab")(cls)
+
+
+# ------------------------------------------------------------------ activations
+
+@_register
+class LeakyReLU(Layer):
+    """LeakyReLU_α(z) = max(αz, z). Keras' layer default α = 0.3 (its function's is 0.2)."""
+
+    def __init__(self, negative_slope=0.3, **kwargs):
+        super().__init__(**kwargs)
+        self.negative_slope = _checks.unit_interval("negative_slope", negative_slope)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return activations.leaky_relu(inputs, self.negative_slope)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "negative_slope": self.negative_slope}
+
+
+@_register
+class ELU(Layer):
+    """ELU_α(z) = z if z > 0 else α(exp(z) − 1) (Clevert et al., 2016)."""
+
+    def __init__(self, alpha=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = _checks.number("alpha", alpha)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return activations.elu(inputs, self.alpha)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "alpha": self.alpha}
+
+
+@_register
+class PReLU(Layer):
+    """Parametric leaky ReLU (He et al., ICCV 2015): α is learned by back-propagation.
+
+        PReLU(z) = max(0, z) − α · max(0, −z)
+
+    One α per input element (shape `input_shape[1:]`), or shared along `shared_axes`
+    (`shared_axes=[1, 2]` for one α per channel of an image, as in the paper). As in Keras,
+    α starts at 0 (plain ReLU); the paper starts at 0.25 (`alpha_initializer=Constant(0.25)`).
+    """
+
+    def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
+                 shared_axes=None, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha_initializer = keras.initializers.get(alpha_initializer)
+        self.alpha_regularizer = keras.regularizers.get(alpha_regularizer)
+        self.alpha_constraint = keras.constraints.get(alpha_constraint)
+        if shared_axes is None or isinstance(shared_axes, (list, tuple)):
+            self.shared_axes = None if shared_axes is None else list(shared_axes)
+        else:
+            self.shared_axes = [shared_axes]
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        alpha_shape = list(input_shape[1:])
+        for axis in self.shared_axes or []:
+            if not 1 <= axis < len(input_shape):
+                raise ValueError(f"shared_axes entries must be in [1, {len(input_shape) - 1}] "
+                                 f"for inputs of rank {len(input_shape)}, got {axis}")
+            alpha_shape[axis - 1] = 1
+        self.alpha = self.add_weight(shape=alpha_shape, name="alpha",
+                                     initializer=self.alpha_initializer,
+                                     regularizer=self.alpha_regularizer,
+                                     constraint=self.alpha_constraint)
+
+    def call(self, inputs):
+        return ops.relu(inputs) - self.alpha * ops.relu(-inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "shared_axes": self.shared_axes,
+                "alpha_initializer": keras.initializers.serialize(self.alpha_initializer),
+                "alpha_regularizer": keras.regularizers.serialize(self.alpha_regularizer),
+                "alpha_constraint": keras.constraints.serialize(self.alpha_constraint)}
+
+
+@_register
+class RReLU(Layer):
+    """Randomized leaky ReLU (Xu, Wang, Chen & Li, "Empirical Evaluation of Rectified
+    Activations in Convolutional Network", 2015). Keras has none.
+
+        training:   RReLU(z) = z if z ≥ 0 else α z,  α ~ U(lower, upper) drawn per element
+        inference:  α = (lower + upper) / 2
+
+    The random slope acts as a regularizer. Defaults 1/8 and 1/3 are the paper's
+    (it writes z/a with a ~ U(3, 8)) and PyTorch's.
+    """
+
+    def __init__(self, lower=1 / 8, upper=1 / 3, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.lower = _checks.unit_interval("lower", lower)
+        self.upper = _checks.unit_interval("upper", upper)
+        if self.lower > self.upper:
+            raise ValueError(f"lower must be <= upper, got lower={lower} > upper={upper}")
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.supports_masking = True
+
+    def call(self, inputs, training=False):
+        if training:
+            alpha = keras.random.uniform(ops.shape(inputs), self.lower, self.upper,
+                                         dtype=inputs.dtype, seed=self.seed_generator)
+        else:
+            alpha = (self.lower + self.upper) / 2
+        return ops.where(inputs >= 0, inputs, alpha * inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "lower": self.lower, "upper": self.upper,
+                "seed": self.seed}
+
+
+# ---------------------------------------------------------- batch normalization
+
+@_register
+class BatchNormalization(Layer):
+    """Batch normalization (Ioffe & Szegedy, ICML 2015), Keras' defaults and behaviour.
+
+    Over every axis but `axis` (the features), for a batch B:
+        training:  μ_B = mean(x),  σ²_B = mean((x − μ_B)²)        (biased: ÷ m)
+                   y = γ (x − μ_B) / sqrt(σ²_B + ε) + β
+                   μ̂ ← p μ̂ + (1 − p) μ_B,  σ̂² ← p σ̂² + (1 − p) σ²_B    (p = `momentum`)
+        inference: y = γ (x − μ̂) / sqrt(σ̂² + ε) + β
+
+    y is computed as x · k + (β − μ k) with k = γ / sqrt(σ² + ε): the same formula with the
+    per-feature work done once, leaving one multiply and one add per element (as TensorFlow).
+    Keras' defaults: ε = 1e-3 (the paper's examples use 1e-5), p = 0.99 (PyTorch's
+    momentum=0.1 means the same p = 0.9 the other way round). As in Keras, a layer with
+    `trainable=False` normalizes with the moving statistics even when training.
+    Not supported here: masks, batch renormalization, synchronized statistics.
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(axis, bool) or not isinstance(axis, int):
+            raise TypeError(f"axis must be an int, got {type(axis).__name__}")
+        self.axis = axis
+        self.momentum = _checks.unit_interval("momentum", momentum)
+        self.epsilon = _checks.positive("epsilon", epsilon)
+        self.center, self.scale = bool(center), bool(scale)
+        self.beta_initializer = keras.initializers.get(beta_initializer)
+        self.gamma_initializer = keras.initializers.get(gamma_initializer)
+        self.moving_mean_initializer = keras.initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = keras.initializers.get(moving_variance_initializer)
+        self.beta_regularizer = keras.regularizers.get(beta_regularizer)
+        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
+        self.beta_constraint = keras.constraints.get(beta_constraint)
+        self.gamma_constraint = keras.constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        if not -rank <= self.axis < rank:
+            raise ValueError(f"axis must be in [-{rank}, {rank - 1}] for inputs of rank "
+                             f"{rank}, got {self.axis}")
+        self.axis = self.axis % rank
+        self._reduction_axes = [i for i in range(rank) if i != self.axis]
+        self._broadcast_shape = [1] * rank
+        self._broadcast_shape[self.axis] = input_shape[self.axis]
+        shape = (input_shape[self.axis],)
+        self.gamma = (self.add_weight(shape=shape, name="gamma",
+                                      initializer=self.gamma_initializer,
+                                      regularizer=self.gamma_regularizer,
+                                      constraint=self.gamma_constraint, autocast=False)
+                      if self.scale else None)
+        self.beta = (self.add_weight(shape=shape, name="beta",
+                                     initializer=self.beta_initializer,
+                                     regularizer=self.beta_regularizer,
+                                     constraint=self.beta_constraint, autocast=False)
+                     if self.center else None)
+        self.moving_mean = self.add_weight(shape=shape, name="moving_mean", trainable=False,
+                                           initializer=self.moving_mean_initializer,
+                                           autocast=False)
+        self.moving_variance = self.add_weight(shape=shape, name="moving_variance",
+                                               trainable=False, autocast=False,
+                                               initializer=self.moving_variance_initializer)
+
+    def call(self, inputs, training=None):
+        # float16 inputs overflow in the squares: compute in at least float32, as Keras.
+        x = ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
+        if training and self.trainable:
+            mean = ops.mean(x, axis=self._reduction_axes)
+            # ∂σ²/∂μ = −2·mean(x − μ) = 0, so no gradient needs to flow through μ here
+            # (TensorFlow's moments does the same; it saves a backward pass).
+            centred = x - ops.stop_gradient(ops.reshape(mean, self._broadcast_shape))
+            variance = ops.mean(ops.square(centred), axis=self._reduction_axes)
+            p = self.momentum
+            self.moving_mean.assign(self.moving_mean * p + mean * (1.0 - p))
+            self.moving_variance.assign(self.moving_variance * p + variance * (1.0 - p))
+        else:
+            mean = ops.cast(self.moving_mean, x.dtype)
+            variance = ops.cast(self.moving_variance, x.dtype)
+        k = ops.rsqrt(variance + self.epsilon)
+        if self.gamma is not None:
+            k = k * ops.cast(self.gamma, x.dtype)
+        shift = -mean * k
+        if self.beta is not None:
+            shift = shift + ops.cast(self.beta, x.dtype)
+        outputs = x * ops.reshape(k, self._broadcast_shape) + ops.reshape(shift, self._broadcast_shape)
+        return ops.cast(outputs, self.compute_dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        serialize = keras.saving.serialize_keras_object
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+                **{name: serialize(getattr(self, name)) for name in (
+                    "beta_initializer", "gamma_initializer", "moving_mean_initializer",
+                    "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
+                    "beta_constraint", "gamma_constraint")}}
+
+
+# ------------------------------------------------------------------- dropout
+
+class _RandomDrop(Layer):
+    """What the dropout layers share: the rate, the noise shape and the seed generator."""
+
+    always_on = False  # the MC variants drop at inference too
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _checks.unit_interval("rate", rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.supports_masking = True
+
+    def call(self, inputs, training=False):
+        if (training or self.always_on) and self.rate > 0:
+            shape = ops.shape(inputs)
+            if self.noise_shape is not None:  # None entries take the input's size
+                shape = [n if s is None else s for s, n in zip(self.noise_shape, shape)]
+            keep = keras.random.uniform(shape, seed=self.seed_generator) >= self.rate
+            return self.drop(inputs, ops.cast(keep, inputs.dtype))
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
+                "seed": self.seed}
+
+
+@_register
+class Dropout(_RandomDrop):
+    """Dropout (Srivastava, Hinton et al., JMLR 2014), the "inverted" form Keras uses.
+
+        training:  y = x · m / (1 − p),  m ~ Bernoulli(1 − p) per element (or per
+                   `noise_shape` slice)
+        inference: y = x
+
+    Dividing the kept units by the keep probability 1 − p at training time keeps each
+    unit's expected input the same, so inference needs no rescaling (the paper instead
+    multiplies the weights by 1 − p after training).
+    """
+
+    def drop(self, x, keep):
+        return x * keep / (1.0 - self.rate)
+
+
+@_register
+class AlphaDropout(_RandomDrop):
+    """Alpha dropout (Klambauer et al., NeurIPS 2017), the dropout that keeps SELU networks
+    self-normalizing: dropped units are set to SELU's negative saturation α' = −λα ≈ −1.7581
+    instead of 0, and an affine map restores mean 0 and variance 1:
+
+        y = a (x · m + α' (1 − m)) + b,  a = ((1 − p)(1 + p α'²))^(−1/2),  b = −a α' p
+    """
+
+    def drop(self, x, keep):
+        alpha_p = -activations.SELU_ALPHA * activations.SELU_SCALE
+        p = self.rate
+        a = ((1 - p) * (1 + p * alpha_p**2)) ** -0.5
+        b = -a * alpha_p * p
+        return a * (x * keep + alpha_p * (1.0 - keep)) + b
+
+
+@_register
+class MCDropout(Dropout):
+    """Monte Carlo dropout (Gal & Ghahramani, ICML 2016): dropout that stays on at inference.
+
+    Averaging many stochastic predictions approximates Bayesian model averaging and their
+    spread measures the model's uncertainty. Only this layer is forced on: calling the
+    model with `training=True` instead would also switch batch normalization to batch
+    statistics and update its moving averages.
+    """
+
+    always_on = True
+
+
+@_register
+class MCAlphaDropout(AlphaDropout):
+    """Monte Carlo alpha dropout: `AlphaDropout` kept on at inference, for SELU networks."""
+
+    always_on = True
