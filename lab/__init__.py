@@ -14,7 +14,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 from . import device  # noqa: E402  (imports TensorFlow quietly; keep it first)
-from . import data, diagnostics, initializers, plots  # noqa: E402
+from . import (  # noqa: E402
+    activations, callbacks, clipping, constraints, data, diagnostics, initializers, layers,
+    optimizers, plots, regularizers,
+)
 
 LANGUAGES = plots.LANGUAGES
 
