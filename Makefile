@@ -3,6 +3,7 @@
 #               files on first use; notebooks run through Jupyter Book's cache)
 #   make test   build the site, then run every test in one pytest: lab's unit tests, the twin
 #               and site checks (tests/), and every notebook of both languages (nbval, book/)
+# Also: make bench   lab's step times against Keras' (benchmarks/speed.py; not a test)
 # Stamp files make reruns fast: .venv/.installed (requirements), book/_vendor/.vendored (npm).
 
 SHELL := bash
@@ -20,7 +21,7 @@ CHROMIUM := /usr/bin/chromium
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: site test chromium clean
+.PHONY: site test bench chromium clean
 
 $(VENV_STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv .venv
@@ -71,6 +72,10 @@ chromium:
 
 test: site chromium
 	$(BIN)/python -m pytest tests book --nbval-lax --nbval-current-env
+
+# Not part of the tests: lab's step time against Keras', on whatever device TensorFlow picks.
+bench: $(VENV_STAMP)
+	$(BIN)/python benchmarks/speed.py
 
 clean:
 	rm -rf _build book/_vendor
