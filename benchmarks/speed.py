@@ -66,6 +66,8 @@ def compare(make_ours, make_theirs, x, y, batch_size, rounds, jit):
         # Many steps per call of the compiled function: we time the math, not Python.
         model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                       jit_compile=jit, steps_per_execution=STEPS_PER_EXECUTION)
+        if model.jit_compile is not jit:
+            raise RuntimeError("Keras refused XLA for this model (op determinism on?)")
         step_time(model, x, y, batch_size)  # trace and warm up
         models.append(model)
     times = {0: [], 1: []}

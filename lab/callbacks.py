@@ -39,9 +39,10 @@ class _Monitor(keras.callbacks.Callback):
         """Better than the reference by more than min_delta (always, with no reference)."""
         if reference is None:
             return True
+        # Compared in float32, as Keras does (its logs are float32 metrics anyway).
         if self._maximize:
-            return current - self.min_delta > reference
-        return current + self.min_delta < reference
+            return np.float32(current - self.min_delta) > np.float32(reference)
+        return np.float32(current + self.min_delta) < np.float32(reference)
 
     def _current(self, logs):
         value = (logs or {}).get(self.monitor)

@@ -1,8 +1,14 @@
-"""Shared test set-up: no windows, no writes to the user's caches."""
+"""Shared test set-up: no windows, no writes to the user's caches, deterministic hypothesis."""
 import os
 
 import matplotlib
 import pytest
+from hypothesis import settings
+from tensorflow.python.framework import config as tf_config
+
+# The same examples on every run (CI included): a failure is reproducible, never a fluke.
+settings.register_profile("lab", derandomize=True, deadline=None)
+settings.load_profile("lab")
 
 matplotlib.use("Agg")
 
@@ -18,3 +24,14 @@ def lab_cache_dir(tmp_path_factory):
         del os.environ["LAB_CACHE_DIR"]
     else:
         os.environ["LAB_CACHE_DIR"] = saved
+
+
+@pytest.fixture
+def xla():
+    """Let Keras compile with XLA: it silently falls back to no XLA while TensorFlow's op
+    determinism is on, which lab.setup() (run by other tests) turns on."""
+    was_on = tf_config.is_op_determinism_enabled()
+    tf_config.disable_op_determinism()
+    yield
+    if was_on:
+        tf_config.enable_op_determinism()

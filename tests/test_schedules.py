@@ -62,11 +62,12 @@ def test_one_cycle_shape():
     assert lr[-1] == pytest.approx(1e-4, rel=1e-5)  # float32
 
 
-def test_schedules_work_inside_compiled_training():
+def test_schedules_work_inside_compiled_training(xla):
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     schedule = schedules.OneCycle(0.05, 20)
     optimizer = keras.optimizers.SGD(schedule)
     model.compile(optimizer, "mse", jit_compile=True)
+    assert model.jit_compile is True
     model.fit(np.ones((40, 3)), np.ones((40, 1)), batch_size=2, verbose=0)
     assert float(optimizer.learning_rate) == pytest.approx(float(schedule(20)))
 

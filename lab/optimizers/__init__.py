@@ -432,11 +432,14 @@ class Nadam(Optimizer):
         mu_k, mu_next = self.momentum_schedule(k), self.momentum_schedule(k + 1)
         u_k = ops.cast(self.mu_product, dtype)
         u_next = u_k * mu_next
+        # Keras' Nadam forms 1 − ρ from ρ already in the variable's dtype (1 − 0.999 in
+        # float32 is 0.00099998713); doing the same keeps us equal for large steps too.
+        rho_1, rho_2 = ops.cast(self.beta_1, dtype), ops.cast(self.beta_2, dtype)
         s, r = self._slots(variable, self.first_moments, self.second_moments)
-        self.assign_add(s, (g - s) * (1 - self.beta_1))
-        self.assign_add(r, (ops.square(g) - r) * (1 - self.beta_2))
+        self.assign_add(s, (g - s) * (1 - rho_1))
+        self.assign_add(r, (ops.square(g) - r) * (1 - rho_2))
         s_hat = mu_next * s / (1 - u_next) + (1 - mu_k) * g / (1 - u_k)
-        r_hat = r / (1 - ops.power(ops.cast(self.beta_2, dtype), k))
+        r_hat = r / (1 - ops.power(rho_2, k))
         self.assign_sub(variable, s_hat * epsilon / (ops.sqrt(r_hat) + self.epsilon))
 
     def get_config(self):

@@ -45,24 +45,21 @@ class PowerDecay(LearningRateSchedule):
                 "decay_steps": self.decay_steps, "power": self.power}
 
 
-@keras.saving.register_keras_serializable(package="lab")
-class InverseTimeDecay(LearningRateSchedule):
-    """η(t) = η₀ / (1 + r · t/s) (t/s floored if `staircase`): with r = 1, power scheduling
-    with c = 1. Same arguments as Keras'."""
+class _DecaySchedule(LearningRateSchedule):
+    """What Keras' InverseTimeDecay and ExponentialDecay share: η₀, s, r, and the progress
+    p = t/s (floored if `staircase`)."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
+                 name=None):
         self.initial_learning_rate = _rate("initial_learning_rate", initial_learning_rate)
         self.decay_steps = _checks.positive("decay_steps", decay_steps)
-        self.decay_rate = _checks.non_negative("decay_rate", decay_rate)
+        self.decay_rate = self._check_decay_rate("decay_rate", decay_rate)
         self.staircase = bool(staircase)
-        self.name = name
+        self.name = name or type(self).__name__
 
-    def __call__(self, step):
+    def progress(self, step):
         p = ops.cast(step, "float32") / self.decay_steps
-        if self.staircase:
-            p = ops.floor(p)
-        return self.initial_learning_rate / (1.0 + self.decay_rate * p)
+        return ops.floor(p) if self.staircase else p
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "name": self.name,
@@ -71,28 +68,25 @@ class InverseTimeDecay(LearningRateSchedule):
 
 
 @keras.saving.register_keras_serializable(package="lab")
-class ExponentialDecay(LearningRateSchedule):
-    """η(t) = η₀ · r^(t/s) (t/s floored if `staircase`): the rate falls r-fold every s
+class InverseTimeDecay(_DecaySchedule):
+    """η(t) = η₀ / (1 + r · p), p = t/s (floored if `staircase`): with r = 1, power
+    scheduling with c = 1. Same arguments as Keras'."""
+
+    _check_decay_rate = staticmethod(_checks.non_negative)
+
+    def __call__(self, step):
+        return self.initial_learning_rate / (1.0 + self.decay_rate * self.progress(step))
+
+
+@keras.saving.register_keras_serializable(package="lab")
+class ExponentialDecay(_DecaySchedule):
+    """η(t) = η₀ · r^p, p = t/s (floored if `staircase`): the rate falls r-fold every s
     steps. The slide's exponential scheduling is r = 0.1. Same arguments as Keras'."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
-        self.initial_learning_rate = _rate("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _checks.positive("decay_steps", decay_steps)
-        self.decay_rate = _checks.positive("decay_rate", decay_rate)
-        self.staircase = bool(staircase)
-        self.name = name
+    _check_decay_rate = staticmethod(_checks.positive)
 
     def __call__(self, step):
-        p = ops.cast(step, "float32") / self.decay_steps
-        if self.staircase:
-            p = ops.floor(p)
-        return self.initial_learning_rate * ops.power(self.decay_rate, p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "name": self.name,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase}
+        return self.initial_learning_rate * ops.power(self.decay_rate, self.progress(step))
 
 
 @keras.saving.register_keras_serializable(package="lab")
