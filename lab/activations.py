@@ -26,14 +26,15 @@ def leaky_relu(x, negative_slope=0.2):
 
 
 def elu(x, alpha=1.0):
-    """ELU_α(z) = z if z ≥ 0, else α(exp(z) − 1) (Clevert, Unterthiner & Hochreiter, ICLR 2016).
+    """ELU_α(z) = z if z > 0, else α(exp(z) − 1) (Clevert, Unterthiner & Hochreiter, ICLR 2016).
 
     Negative outputs pull the mean activation towards 0; with α = 1 the function is
     smooth at 0. exp(z) − 1 is computed as expm1(z), accurate near 0 (as TensorFlow).
     """
     alpha = _checks.number("alpha", alpha)
     x = ops.convert_to_tensor(x)
-    return ops.where(x >= 0, x, alpha * ops.expm1(ops.minimum(x, 0.0)))
+    # At z = 0 both branches give 0; the negative one makes the derivative there α, as Keras'.
+    return ops.where(x > 0, x, alpha * ops.expm1(ops.minimum(x, 0.0)))
 
 
 def selu(x):
@@ -42,4 +43,6 @@ def selu(x):
     In a plain stack of dense layers with LeCun-normal weights and standardized inputs,
     the activations keep mean 0 and variance 1 layer after layer (self-normalization).
     """
-    return SELU_SCALE * elu(x, SELU_ALPHA)
+    x = ops.convert_to_tensor(x)
+    # Here z = 0 takes the linear branch (derivative λ at 0), as TensorFlow's selu does.
+    return SELU_SCALE * ops.where(x >= 0, x, SELU_ALPHA * ops.expm1(ops.minimum(x, 0.0)))

@@ -85,23 +85,35 @@ def layer_statistics(model, x, y):
     )
 
 
-class ActivationMonitor(keras.callbacks.Callback):
-    """Records each hidden layer's mean activation on a fixed batch during training.
+def dead_fraction(activations):
+    """Fraction of units whose output is ≤ 0 for every example of the batch.
 
-    `history` is an array of shape (checkpoints, hidden layers); `steps` holds the
-    training step of each checkpoint (the first one is taken before training starts).
+    For ReLU such a unit is dead: its gradient is 0 on every input, so no update can revive
+    it. Leaky ReLU, ELU and SELU are also ≤ 0 exactly where their input is ≤ 0, so the same
+    count shows how many of their units sit on the negative side (where they still learn).
+    """
+    activations = np.asarray(activations)
+    return float(np.mean(activations.max(axis=0) <= 0))
+
+
+class ActivationMonitor(keras.callbacks.Callback):
+    """Records a statistic of each hidden layer's outputs on a fixed batch during training.
+
+    `statistic` maps one layer's outputs (batch, units) to a number: the mean by default,
+    or `dead_fraction`. `history` is an array of shape (checkpoints, hidden layers);
+    `steps` holds the training step of each checkpoint (the first is taken before training).
     """
 
-    def __init__(self, x, every=10):
+    def __init__(self, x, every=10, statistic=np.mean):
         super().__init__()
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be a positive integer, got {every!r}")
-        self.x, self.every = x, every
-        self.steps, self._means, self._step = [], [], 0
+        self.x, self.every, self.statistic = x, every, statistic
+        self.steps, self._values, self._step = [], [], 0
 
     def _record(self):
         outputs = _numpy(self._probe(self.x))
-        self._means.append([float(np.mean(a)) for a in outputs])
+        self._values.append([float(self.statistic(a)) for a in outputs])
         self.steps.append(self._step)
 
     def on_train_begin(self, logs=None):
@@ -116,4 +128,4 @@ class ActivationMonitor(keras.callbacks.Callback):
 
     @property
     def history(self):
-        return np.array(self._means)
+        return np.array(self._values)

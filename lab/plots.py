@@ -12,6 +12,7 @@ import warnings
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 from matplotlib import cycler, font_manager
 from matplotlib.ticker import MaxNLocator
 
@@ -96,6 +97,8 @@ _AXIS_LABELS = {
     "activation_mean": ("Activation mean", "میانگین فعال‌سازی"),
     "val_accuracy": ("Validation accuracy", "دقت اعتبارسنجی"),
     "loss": ("Training loss", "اتلاف آموزش"),
+    "dead_fraction": ("Units ≤ 0 on every probe input", "واحدهای ≤ ۰ روی همهٔ ورودی‌های نمونه"),
+    "test_accuracy": ("Test accuracy", "دقت آزمون"),
 }
 
 
@@ -112,8 +115,8 @@ def _finish(ax, xlabel, quantity, title=None, legend_columns=1):
 def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"), title=None):
     """One panel per quantity of `lab.diagnostics.LayerStatistics`, one line per label.
 
-    The y axis is logarithmic: vanishing and exploding signals are geometric in depth,
-    so they show as straight slopes.
+    Standard deviations get a logarithmic axis: vanishing and exploding signals are
+    geometric in depth, so they show as straight slopes.
     """
     fig, axes = plt.subplots(1, len(quantities), figsize=(5 * len(quantities), 3.6),
                              squeeze=False, layout="constrained")
@@ -121,7 +124,8 @@ def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"),
         for label, stats in stats_by_label.items():
             values = getattr(stats, quantity)
             ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
-        ax.set_yscale("log")
+        # Spreads vanish or explode geometrically with depth: a log axis shows straight slopes.
+        ax.set_yscale("log" if quantity.endswith("std") else "linear")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(tr("Hidden layer (1 = next to the input)", "لایهٔ پنهان (۱ = کنار ورودی)"))
         ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
@@ -146,3 +150,48 @@ def learning_curves(curves_by_label, ylabel="val_accuracy", title=None):
         ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _finish(ax, tr("Epoch", "دوره"), ylabel, title)
+
+
+def training_curves(steps, curves_by_label, quantity, title=None):
+    """One line per label over training steps (e.g. the dead fraction of each activation)."""
+    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    for label, values in curves_by_label.items():
+        ax.plot(steps, values, label=label)
+    _finish(ax, tr("Training step", "گام آموزش"), quantity, title)
+
+
+def activation_shapes(functions_by_label, z=np.linspace(-4, 4, 401), title=None):
+    """Each activation f and its derivative f′ side by side (f′ by automatic differentiation)."""
+    z_tensor = tf.constant(z, dtype="float32")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+    for label, function in functions_by_label.items():
+        with tf.GradientTape() as tape:
+            tape.watch(z_tensor)
+            values = function(z_tensor)
+        slopes = tape.gradient(values, z_tensor)
+        left.plot(z, np.asarray(values), label=label)
+        right.plot(z, np.asarray(slopes), label=label)
+    for ax, name in [(left, "f(z)"), (right, "f′(z)")]:
+        ax.axhline(0, color="0.6", linewidth=0.8)
+        ax.axvline(0, color="0.6", linewidth=0.8)
+        ax.set_xlabel("z")
+        ax.set_ylabel(name)
+    left.legend()
+    left.set_title(tr("Activation", "تابع فعال‌سازی"))
+    right.set_title(tr("Derivative", "مشتق"))
+    if title:
+        fig.suptitle(title)
+    plt.show()
+
+
+def bars(values_by_label, errors_by_label=None, quantity="test_accuracy", title=None):
+    """One bar per label, with ± error bars (e.g. the spread over seeds)."""
+    labels = list(values_by_label)
+    errors = None if errors_by_label is None else [errors_by_label[k] for k in labels]
+    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    ax.bar(labels, [values_by_label[k] for k in labels], yerr=errors, capsize=4,
+           color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(labels))])
+    ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
+    if title:
+        ax.set_title(title)
+    plt.show()

@@ -61,3 +61,19 @@ def test_activation_monitor_records_before_and_during_training(batch):
 def test_activation_monitor_rejects_bad_interval(batch):
     with pytest.raises(ValueError, match="every"):
         diagnostics.ActivationMonitor(batch[0], every=0)
+
+
+def test_dead_fraction_counts_units_never_positive():
+    outputs = np.array([[0.0, 1.0, -0.5, 0.0],
+                        [0.0, 0.0, -0.1, 2.0]])
+    assert diagnostics.dead_fraction(outputs) == 0.5  # units 0 and 2
+
+
+def test_activation_monitor_takes_any_statistic(batch):
+    x, y = batch
+    model = diagnostics.mlp(2, width=8)
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    monitor = diagnostics.ActivationMonitor(x, every=1, statistic=diagnostics.dead_fraction)
+    model.fit(x, y, batch_size=len(x), epochs=2, verbose=0, callbacks=[monitor])
+    assert monitor.history.shape == (3, 2)
+    assert np.all((0 <= monitor.history) & (monitor.history <= 1))

@@ -5,6 +5,7 @@ import warnings
 
 import matplotlib
 import matplotlib.pyplot as plt
+import keras
 import numpy as np
 import pytest
 from matplotlib import font_manager
@@ -141,8 +142,25 @@ def test_chapter_figures_draw_in_both_languages(lang, monkeypatch):
         plots.layer_profile({"a": stats, "b": stats}, title="t")
         plots.activation_means([0, 10, 20], np.full((3, 2), 0.5), title="t")
         plots.learning_curves({"a": [0.1, 0.2]}, ylabel="loss")
+        plots.training_curves([0, 25, 50], {"a": [0.0, 0.1, 0.2]}, "dead_fraction")
+        plots.activation_shapes({"ReLU": keras.activations.relu}, z=np.linspace(-1, 1, 5))
+        plots.bars({"a": 0.4, "b": 0.5}, {"a": 0.01, "b": 0.02})
     finally:
         plots.use_language("en")
-    expected_label = {"en": "Training loss", "fa": "اتلاف آموزش"}[lang]
-    assert len(shown) == 3 and shown[-1].axes[0].get_ylabel() == expected_label
+    expected = {"en": ("Training loss", "Derivative", "Test accuracy"),
+                "fa": ("اتلاف آموزش", "مشتق", "دقت آزمون")}[lang]
+    assert len(shown) == 6
+    assert shown[2].axes[0].get_ylabel() == expected[0]
+    assert shown[4].axes[1].get_title() == expected[1]
+    assert shown[5].axes[0].get_ylabel() == expected[2]
+    # A mean can be negative: only standard deviations get a log axis.
+    assert [ax.get_yscale() for ax in shown[0].axes] == ["log", "log"]
+    plt.close("all")
+
+
+def test_activation_shapes_draws_the_derivative(monkeypatch):
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+    plots.activation_shapes({"ReLU": keras.activations.relu}, z=np.array([-2.0, -1.0, 1.0, 2.0]))
+    np.testing.assert_array_equal(shown[0].axes[1].lines[0].get_ydata(), [0, 0, 1, 1])
     plt.close("all")
