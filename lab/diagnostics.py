@@ -129,3 +129,70 @@ class ActivationMonitor(keras.callbacks.Callback):
     @property
     def history(self):
         return np.array(self._values)
+
+
+class _EveryNSteps(keras.callbacks.Callback):
+    """Calls `_record()` before training and after every `every` training steps."""
+
+    def __init__(self, every):
+        super().__init__()
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be a positive integer, got {every!r}")
+        self.every, self.steps, self._step = every, [], 0
+
+    def on_train_begin(self, logs=None):
+        self._start()
+        self.steps.append(0)
+        self._record()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if self._step % self.every == 0:
+            self.steps.append(self._step)
+            self._record()
+
+    def _start(self):
+        pass
+
+
+class AccuracyMonitor(_EveryNSteps):
+    """Accuracy of the model on (x, y) every `every` steps (inference mode)."""
+
+    def __init__(self, x, y, every=50):
+        super().__init__(every)
+        self.x, self.y, self.accuracy = x, np.asarray(y), []
+
+    def _record(self):
+        logits = keras.ops.convert_to_numpy(self.model(self.x, training=False))
+        self.accuracy.append(float(np.mean(logits.argmax(axis=-1) == self.y)))
+
+
+class PercentileMonitor(_EveryNSteps):
+    """Percentiles of one unit of one layer's output on a fixed batch, as training sees it.
+
+    The batch goes through the model in training mode, so batch normalization uses the
+    batch's own statistics (what the next layer receives during training); the moving
+    statistics that this extra pass updates are put back afterwards. `history` has one row
+    of `percentiles` per checkpoint (Ioffe & Szegedy 2015, Figure 1b-c).
+    """
+
+    def __init__(self, x, layer_name, unit=0, every=50, percentiles=(15, 50, 85)):
+        super().__init__(every)
+        self.x, self.layer_name, self.unit, self.percentiles = x, layer_name, unit, percentiles
+        self._rows = []
+
+    def _start(self):
+        self._probe = keras.Model(self.model.inputs[0],
+                                  self.model.get_layer(self.layer_name).output)
+
+    def _record(self):
+        frozen = [v for v in self.model.non_trainable_variables]
+        saved = [keras.ops.convert_to_numpy(v) for v in frozen]
+        values = keras.ops.convert_to_numpy(self._probe(self.x, training=True))[:, self.unit]
+        for variable, value in zip(frozen, saved):
+            variable.assign(value)
+        self._rows.append(np.percentile(values, self.percentiles))
+
+    @property
+    def history(self):
+        return np.array(self._rows)

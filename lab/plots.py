@@ -99,6 +99,7 @@ _AXIS_LABELS = {
     "loss": ("Training loss", "اتلاف آموزش"),
     "dead_fraction": ("Units ≤ 0 on every probe input", "واحدهای ≤ ۰ روی همهٔ ورودی‌های نمونه"),
     "test_accuracy": ("Test accuracy", "دقت آزمون"),
+    "sigmoid_input": ("Input of one sigmoid unit", "ورودی یک واحد سیگموید"),
 }
 
 
@@ -194,4 +195,22 @@ def bars(values_by_label, errors_by_label=None, quantity="test_accuracy", title=
     ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
     if title:
         ax.set_title(title)
+    plt.show()
+
+
+def percentile_bands(steps, histories_by_label, percentiles=(15, 50, 85), title=None):
+    """One panel per label: the percentiles of a unit's input over training
+    (`lab.diagnostics.PercentileMonitor`), on a shared y axis (Ioffe & Szegedy, Fig. 1b-c)."""
+    fig, axes = plt.subplots(1, len(histories_by_label), figsize=(5 * len(histories_by_label), 3.6),
+                             sharey=True, squeeze=False, layout="constrained")
+    for ax, (label, history) in zip(axes[0], histories_by_label.items()):
+        for column, p in enumerate(percentiles):
+            ax.plot(steps, history[:, column], color=OKABE_ITO[column],
+                    label=tr(f"{p}th percentile", f"صدک {p}"))
+        ax.set_title(label)
+        ax.set_xlabel(tr("Training step", "گام آموزش"))
+    axes[0][0].set_ylabel(tr(*_AXIS_LABELS["sigmoid_input"]))
+    axes[0][0].legend()
+    if title:
+        fig.suptitle(title)
     plt.show()

@@ -77,3 +77,30 @@ def test_activation_monitor_takes_any_statistic(batch):
     model.fit(x, y, batch_size=len(x), epochs=2, verbose=0, callbacks=[monitor])
     assert monitor.history.shape == (3, 2)
     assert np.all((0 <= monitor.history) & (monitor.history <= 1))
+
+
+def test_accuracy_monitor_matches_evaluate(batch):
+    x, y = batch
+    model = diagnostics.mlp(2, width=8)
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    monitor = diagnostics.AccuracyMonitor(x, y, every=2)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[monitor])
+    assert monitor.steps == [0, 2, 4, 6, 8] and len(monitor.accuracy) == 5  # 64 / 8 steps
+    assert monitor.accuracy[-1] == pytest.approx(model.evaluate(x, y, verbose=0)[1])
+
+
+def test_percentile_monitor_sees_batch_statistics_and_leaves_moving_ones_alone(batch):
+    from lab import layers
+    x, y = batch
+    model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(6, name="dense"),
+                              layers.BatchNormalization(name="bn"), keras.layers.Dense(3)])
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    monitor = diagnostics.PercentileMonitor(x, "bn", unit=0, every=1, percentiles=(0, 50, 100))
+    monitor.set_model(model)
+    monitor.on_train_begin()
+    bn = model.get_layer("bn")
+    assert np.all(keras.ops.convert_to_numpy(bn.moving_mean) == 0)  # untouched by the probe
+    low, median, high = monitor.history[0]
+    # In training mode the unit is standardized over the batch: it straddles 0.
+    assert low < 0 < high and abs(median) < 1

@@ -145,11 +145,12 @@ def test_chapter_figures_draw_in_both_languages(lang, monkeypatch):
         plots.training_curves([0, 25, 50], {"a": [0.0, 0.1, 0.2]}, "dead_fraction")
         plots.activation_shapes({"ReLU": keras.activations.relu}, z=np.linspace(-1, 1, 5))
         plots.bars({"a": 0.4, "b": 0.5}, {"a": 0.01, "b": 0.02})
+        plots.percentile_bands([0, 50], {"a": np.zeros((2, 3)), "b": np.ones((2, 3))})
     finally:
         plots.use_language("en")
     expected = {"en": ("Training loss", "Derivative", "Test accuracy"),
                 "fa": ("اتلاف آموزش", "مشتق", "دقت آزمون")}[lang]
-    assert len(shown) == 6
+    assert len(shown) == 7
     assert shown[2].axes[0].get_ylabel() == expected[0]
     assert shown[4].axes[1].get_title() == expected[1]
     assert shown[5].axes[0].get_ylabel() == expected[2]
