@@ -100,6 +100,8 @@ _AXIS_LABELS = {
     "dead_fraction": ("Units ≤ 0 on every probe input", "واحدهای ≤ ۰ روی همهٔ ورودی‌های نمونه"),
     "test_accuracy": ("Test accuracy", "دقت آزمون"),
     "sigmoid_input": ("Input of one sigmoid unit", "ورودی یک واحد سیگموید"),
+    "gradient_norm": ("Global gradient norm", "نُرم سراسری گرادیان"),
+    "batch_loss": ("Loss of the batch", "اتلاف دسته"),
 }
 
 
@@ -153,12 +155,35 @@ def learning_curves(curves_by_label, ylabel="val_accuracy", title=None):
     _finish(ax, tr("Epoch", "دوره"), ylabel, title)
 
 
-def training_curves(steps, curves_by_label, quantity, title=None):
+def training_curves(steps, curves_by_label, quantity, title=None, log=False):
     """One line per label over training steps (e.g. the dead fraction of each activation)."""
     _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
     for label, values in curves_by_label.items():
-        ax.plot(steps, values, label=label)
+        ax.plot(steps, values, label=label, linewidth=1)
+    if log:
+        ax.set_yscale("log")
     _finish(ax, tr("Training step", "گام آموزش"), quantity, title)
+
+
+def vectors(vectors_by_label, title=None):
+    """2-D vectors drawn as arrows from the origin (e.g. a gradient and its clipped versions)."""
+    _, ax = plt.subplots(figsize=(5.5, 4.2), layout="constrained")
+    for index, (label, (x, y)) in enumerate(vectors_by_label.items()):
+        color = OKABE_ITO[index % len(OKABE_ITO)]
+        ax.annotate("", xy=(x, y), xytext=(0, 0),
+                    arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 2})
+        ax.plot([], [], color=color, linewidth=2, label=label)  # legend entry for the arrow
+    coordinates = np.array([(0.0, 0.0), *vectors_by_label.values()])
+    margin = 0.1 * np.abs(coordinates).max()
+    ax.set_xlim(coordinates[:, 0].min() - margin, coordinates[:, 0].max() + margin)
+    ax.set_ylim(coordinates[:, 1].min() - margin, coordinates[:, 1].max() + margin)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$g_1$")
+    ax.set_ylabel("$g_2$")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    plt.show()
 
 
 def activation_shapes(functions_by_label, z=np.linspace(-4, 4, 401), title=None):

@@ -146,11 +146,14 @@ def test_chapter_figures_draw_in_both_languages(lang, monkeypatch):
         plots.activation_shapes({"ReLU": keras.activations.relu}, z=np.linspace(-1, 1, 5))
         plots.bars({"a": 0.4, "b": 0.5}, {"a": 0.01, "b": 0.02})
         plots.percentile_bands([0, 50], {"a": np.zeros((2, 3)), "b": np.ones((2, 3))})
+        plots.vectors({"g": (3.0, 2.0), "clipped": (0.8, 0.55)})
+        plots.training_curves([0, 1], {"a": [1.0, 100.0]}, "gradient_norm", log=True)
     finally:
         plots.use_language("en")
     expected = {"en": ("Training loss", "Derivative", "Test accuracy"),
                 "fa": ("اتلاف آموزش", "مشتق", "دقت آزمون")}[lang]
-    assert len(shown) == 7
+    assert len(shown) == 9
+    assert shown[-1].axes[0].get_yscale() == "log"
     assert shown[2].axes[0].get_ylabel() == expected[0]
     assert shown[4].axes[1].get_title() == expected[1]
     assert shown[5].axes[0].get_ylabel() == expected[2]
