@@ -50,10 +50,11 @@ $(VENDOR_STAMP): node_modules/.package-lock.json Makefile
 	   node_modules/vazirmatn/OFL.txt $(VENDOR)/vazirmatn/
 	touch $@
 
-# Sphinx re-renders nothing when no page changed, so a change to the extension, the CSS or the
-# vendored files alone needs --all (pages come back from the execution cache: seconds).
+# Sphinx re-renders only the pages that changed, so a change to the extension, the CSS, the
+# vendored files or the table of contents (every page's sidebar) needs --all (pages come back
+# from the execution cache: seconds).
 site: $(VENV_STAMP) $(VENDOR_STAMP)
-	all=""; if [ ! -f $(SITE_STAMP) ] || [ -n "$$(find _ext _static $(VENDOR_STAMP) \
+	all=""; if [ ! -f $(SITE_STAMP) ] || [ -n "$$(find _ext _static _toc.yml _config.yml $(VENDOR_STAMP) \
 	  -newer $(SITE_STAMP) -print -quit)" ]; then all=--all; fi; \
 	mkdir -p _build && touch $(SITE_STAMP).new && \
 	$(BIN)/jupyter-book build -W -n --keep-going $$all . && mv $(SITE_STAMP).new $(SITE_STAMP)
