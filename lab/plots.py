@@ -102,6 +102,7 @@ _AXIS_LABELS = {
     "sigmoid_input": ("Input of one sigmoid unit", "ورودی یک واحد سیگموید"),
     "gradient_norm": ("Global gradient norm", "نُرم سراسری گرادیان"),
     "batch_loss": ("Loss of the batch", "اتلاف دسته"),
+    "labelled_examples": ("Labelled examples (log scale)", "نمونه‌های برچسب‌دار (مقیاس لگاریتمی)"),
 }
 
 
@@ -239,3 +240,17 @@ def percentile_bands(steps, histories_by_label, percentiles=(15, 50, 85), title=
     if title:
         fig.suptitle(title)
     plt.show()
+
+
+def accuracy_by_labels(counts, curves_by_label, errors_by_label=None, title=None):
+    """Test accuracy against the number of labelled examples (log x axis), one line per
+    method, with ± error bars (e.g. the spread over seeds)."""
+    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    for label, values in curves_by_label.items():
+        errors = None if errors_by_label is None else errors_by_label[label]
+        ax.errorbar(counts, values, yerr=errors, marker="o", markersize=4, capsize=3, label=label)
+    ax.set_xscale("log")
+    ax.set_xticks(counts, [str(c) for c in counts])
+    ax.minorticks_off()
+    ax.set_ylabel(tr(*_AXIS_LABELS["test_accuracy"]))
+    _finish(ax, tr(*_AXIS_LABELS["labelled_examples"]), "test_accuracy", title)

@@ -148,12 +148,14 @@ def test_chapter_figures_draw_in_both_languages(lang, monkeypatch):
         plots.percentile_bands([0, 50], {"a": np.zeros((2, 3)), "b": np.ones((2, 3))})
         plots.vectors({"g": (3.0, 2.0), "clipped": (0.8, 0.55)})
         plots.training_curves([0, 1], {"a": [1.0, 100.0]}, "gradient_norm", log=True)
+        plots.accuracy_by_labels([50, 200], {"a": [0.2, 0.3]}, {"a": [0.01, 0.02]})
     finally:
         plots.use_language("en")
     expected = {"en": ("Training loss", "Derivative", "Test accuracy"),
                 "fa": ("اتلاف آموزش", "مشتق", "دقت آزمون")}[lang]
-    assert len(shown) == 9
-    assert shown[-1].axes[0].get_yscale() == "log"
+    assert len(shown) == 10
+    assert shown[-2].axes[0].get_yscale() == "log"
+    assert shown[-1].axes[0].get_xscale() == "log"
     assert shown[2].axes[0].get_ylabel() == expected[0]
     assert shown[4].axes[1].get_title() == expected[1]
     assert shown[5].axes[0].get_ylabel() == expected[2]
