@@ -103,6 +103,7 @@ _AXIS_LABELS = {
     "gradient_norm": ("Global gradient norm", "نُرم سراسری گرادیان"),
     "batch_loss": ("Loss of the batch", "اتلاف دسته"),
     "labelled_examples": ("Labelled examples (log scale)", "نمونه‌های برچسب‌دار (مقیاس لگاریتمی)"),
+    "distance_to_minimum": ("Distance to the minimum ‖θ − θ*‖", "فاصله تا کمینه ‖θ − θ*‖"),
 }
 
 
