@@ -19,6 +19,13 @@ def _learning_rate(optimizer):
     return float(keras.ops.convert_to_tensor(optimizer.learning_rate))
 
 
+def _require_float_rate(callback, optimizer):
+    """Callbacks that set the rate themselves cannot share it with a schedule."""
+    if isinstance(optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        raise TypeError(f"{type(callback).__name__} needs a float learning rate, not a "
+                        f"LearningRateSchedule: the two would fight over the rate")
+
+
 class _Monitor(keras.callbacks.Callback):
     """Watches one logged quantity; `_improved(current, best)` applies mode and min_delta."""
 
@@ -75,10 +82,7 @@ class ReduceLROnPlateau(_Monitor):
         self.verbose = verbose
 
     def on_train_begin(self, logs=None):
-        if isinstance(self.model.optimizer._learning_rate,
-                      keras.optimizers.schedules.LearningRateSchedule):
-            raise TypeError("ReduceLROnPlateau needs a float learning rate, not a "
-                            "LearningRateSchedule: the two would fight over the rate")
+        _require_float_rate(self, self.model.optimizer)
         self.best, self.wait, self.cooldown_left = None, 0, 0
 
     def on_epoch_end(self, epoch, logs=None):
@@ -192,9 +196,7 @@ class LRFinder(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         optimizer = self.model.optimizer
-        if isinstance(optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
-            raise TypeError("LRFinder needs an optimizer with a float learning rate, "
-                            "not a LearningRateSchedule")
+        _require_float_rate(self, optimizer)
         self._saved_weights = self.model.get_weights()
         self._saved_learning_rate = _learning_rate(optimizer)
         self.learning_rates, self.losses = [], []

@@ -96,41 +96,6 @@ def dead_fraction(activations):
     return float(np.mean(activations.max(axis=0) <= 0))
 
 
-class ActivationMonitor(keras.callbacks.Callback):
-    """Records a statistic of each hidden layer's outputs on a fixed batch during training.
-
-    `statistic` maps one layer's outputs (batch, units) to a number: the mean by default,
-    or `dead_fraction`. `history` is an array of shape (checkpoints, hidden layers);
-    `steps` holds the training step of each checkpoint (the first is taken before training).
-    """
-
-    def __init__(self, x, every=10, statistic=np.mean):
-        super().__init__()
-        if not isinstance(every, int) or every < 1:
-            raise ValueError(f"every must be a positive integer, got {every!r}")
-        self.x, self.every, self.statistic = x, every, statistic
-        self.steps, self._values, self._step = [], [], 0
-
-    def _record(self):
-        outputs = _numpy(self._probe(self.x))
-        self._values.append([float(self.statistic(a)) for a in outputs])
-        self.steps.append(self._step)
-
-    def on_train_begin(self, logs=None):
-        hidden = _hidden_layers(self.model)
-        self._probe = keras.Model(self.model.inputs[0], [layer.output for layer in hidden])
-        self._record()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
-        if self._step % self.every == 0:
-            self._record()
-
-    @property
-    def history(self):
-        return np.array(self._values)
-
-
 class _EveryNSteps(keras.callbacks.Callback):
     """Calls `_record()` before training and after every `every` training steps."""
 
@@ -153,6 +118,31 @@ class _EveryNSteps(keras.callbacks.Callback):
 
     def _start(self):
         pass
+
+
+class ActivationMonitor(_EveryNSteps):
+    """Records a statistic of each hidden layer's outputs on a fixed batch during training.
+
+    `statistic` maps one layer's outputs (batch, units) to a number: the mean by default,
+    or `dead_fraction`. `history` is an array of shape (checkpoints, hidden layers);
+    `steps` holds the training step of each checkpoint (the first is taken before training).
+    """
+
+    def __init__(self, x, every=10, statistic=np.mean):
+        super().__init__(every)
+        self.x, self.statistic, self._values = x, statistic, []
+
+    def _start(self):
+        hidden = _hidden_layers(self.model)
+        self._probe = keras.Model(self.model.inputs[0], [layer.output for layer in hidden])
+
+    def _record(self):
+        outputs = _numpy(self._probe(self.x))
+        self._values.append([float(self.statistic(a)) for a in outputs])
+
+    @property
+    def history(self):
+        return np.array(self._values)
 
 
 class AccuracyMonitor(_EveryNSteps):
@@ -186,7 +176,7 @@ class PercentileMonitor(_EveryNSteps):
                                   self.model.get_layer(self.layer_name).output)
 
     def _record(self):
-        frozen = [v for v in self.model.non_trainable_variables]
+        frozen = list(self.model.non_trainable_variables)
         saved = [keras.ops.convert_to_numpy(v) for v in frozen]
         values = keras.ops.convert_to_numpy(self._probe(self.x, training=True))[:, self.unit]
         for variable, value in zip(frozen, saved):

@@ -129,7 +129,6 @@ def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"),
         for label, stats in stats_by_label.items():
             values = getattr(stats, quantity)
             ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
-        # Spreads vanish or explode geometrically with depth: a log axis shows straight slopes.
         ax.set_yscale("log" if quantity.endswith("std") else "linear")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(tr("Hidden layer (1 = next to the input)", "لایهٔ پنهان (۱ = کنار ورودی)"))
@@ -253,5 +252,4 @@ def accuracy_by_labels(counts, curves_by_label, errors_by_label=None, title=None
     ax.set_xscale("log")
     ax.set_xticks(counts, [str(c) for c in counts])
     ax.minorticks_off()
-    ax.set_ylabel(tr(*_AXIS_LABELS["test_accuracy"]))
     _finish(ax, tr(*_AXIS_LABELS["labelled_examples"]), "test_accuracy", title)

@@ -96,21 +96,21 @@ def test_trains_like_keras_with_schedules(name, schedule, args):
 
 # --------------------------------------------------- the slide's versions, against NumPy
 
-def run_linear(optimizer, steps=60, read=lambda opt, theta: theta.numpy()):
-    """Full-batch least squares in float64 with `optimizer`; read(optimizer, θ) after each step."""
-    x, y = reference.linear_problem()
-    theta = keras.Variable(np.random.default_rng(3).normal(size=x.shape[1] + 1), dtype="float64")
-    path = []
-    for _ in range(steps):
-        g = reference.linear_gradient(theta.numpy(), x, y)
-        optimizer.apply([keras.ops.convert_to_tensor(g, "float64")], [theta])
-        path.append(np.array(read(optimizer, theta)))
-    return path
-
-
 def start():
+    """The least-squares problem's starting point and its exact gradient."""
     x, y = reference.linear_problem()
     return np.random.default_rng(3).normal(size=x.shape[1] + 1), (lambda t: reference.linear_gradient(t, x, y))
+
+
+def run_linear(optimizer, steps=60, read=lambda opt, theta: theta.numpy()):
+    """Full-batch least squares in float64 with `optimizer`; read(optimizer, θ) after each step."""
+    theta0, grad = start()
+    theta = keras.Variable(theta0, dtype="float64")
+    path = []
+    for _ in range(steps):
+        optimizer.apply([keras.ops.convert_to_tensor(grad(theta.numpy()), "float64")], [theta])
+        path.append(np.array(read(optimizer, theta)))
+    return path
 
 
 def assert_close_path(ours, expected, tolerance=1e-9):

@@ -72,8 +72,22 @@ class Optimizer(keras.optimizers.Optimizer):
         return ops.cast(self.iterations + 1, dtype)
 
 
+class _NesterovLookAhead:
+    """For optimizers whose variable stores Nesterov's look-ahead point φ = θ + α v (slots
+    `velocities`, coefficient `momentum`); `stores_look_ahead` says whether it does."""
+
+    stores_look_ahead = True
+
+    def slide_theta(self, variable):
+        """The slide's θ = φ − α v, or the variable itself when nothing is stored ahead."""
+        if not (self.stores_look_ahead and self.built):
+            return ops.convert_to_tensor(variable)
+        (v,) = self._slots(variable, self.velocities)
+        return variable - self.momentum * v
+
+
 @keras.saving.register_keras_serializable(package="lab")
-class SGD(Optimizer):
+class SGD(_NesterovLookAhead, Optimizer):
     """Stochastic gradient descent, with momentum (Polyak, 1964) or Nesterov momentum.
 
         plain:     θ ← θ − ϵ g
@@ -114,12 +128,9 @@ class SGD(Optimizer):
         else:
             self.assign_add(variable, v)
 
-    def slide_theta(self, variable):
-        """The slide's θ: the variable itself, or φ − α v for Nesterov (φ is what Keras stores)."""
-        if not (self.nesterov and self.built):
-            return ops.convert_to_tensor(variable)
-        (v,) = self._slots(variable, self.velocities)
-        return variable - self.momentum * v
+    @property
+    def stores_look_ahead(self):
+        return self.nesterov
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -227,7 +238,7 @@ class RMSprop(Optimizer):
 
 
 @keras.saving.register_keras_serializable(package="lab")
-class RMSpropNesterov(Optimizer):
+class RMSpropNesterov(_NesterovLookAhead, Optimizer):
     """RMSProp with Nesterov momentum, as on the slide (Goodfellow et al., Algorithm 8.6).
     Keras has no twin.
 
@@ -264,13 +275,6 @@ class RMSpropNesterov(Optimizer):
         step = epsilon * g / ops.sqrt(self.epsilon + r)
         self.assign(v, alpha * v - step)
         self.assign_add(variable, alpha * v - step)
-
-    def slide_theta(self, variable):
-        """The slide's θ = φ − α v (φ is the stored look-ahead point)."""
-        if not self.built:
-            return ops.convert_to_tensor(variable)
-        (v,) = self._slots(variable, self.velocities)
-        return variable - self.momentum * v
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
