@@ -1,4 +1,5 @@
 """Which device runs the chapter, and how to make a run repeatable."""
+import logging
 import os
 import sys
 import tempfile
@@ -37,6 +38,17 @@ def _import_tensorflow_quietly():
 
 tf = _import_tensorflow_quietly()
 import keras  # noqa: E402  (must come after the quiet TensorFlow import)
+
+
+class _RetracingNotice(logging.Filter):
+    """Drops TensorFlow's "triggered tf.function retracing" warning. A notebook that trains
+    a fresh model per seed or per optimizer traces a fresh function for each, by design."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+tf.get_logger().addFilter(_RetracingNotice())
 
 
 def describe():

@@ -104,14 +104,20 @@ _AXIS_LABELS = {
     "batch_loss": ("Loss of the batch", "اتلاف دسته"),
     "labelled_examples": ("Labelled examples (log scale)", "نمونه‌های برچسب‌دار (مقیاس لگاریتمی)"),
     "distance_to_minimum": ("Distance to the minimum ‖θ − θ*‖", "فاصله تا کمینه ‖θ − θ*‖"),
+    "effective_rate": ("Effective learning rate", "نرخ یادگیری مؤثر"),
+    "step_over_rate": ("Step length |Δθ| / ϵ", "طول گام |Δθ| / ϵ"),
+    "momentum_schedule": ("Momentum μ_t", "تکانهٔ μ_t"),
 }
 
 
-def _finish(ax, xlabel, quantity, title=None, legend_columns=1):
+def _finish(ax, xlabel, quantity, title=None, legend_columns=1, legend_outside=False):
     """Label the axes in the current language, add the legend and the title, show."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
-    ax.legend(ncols=legend_columns)
+    if legend_outside:  # many lines: keep the legend off the data
+        ax.legend(ncols=legend_columns, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    else:
+        ax.legend(ncols=legend_columns)
     if title:
         ax.set_title(title)
     plt.show()
@@ -149,19 +155,25 @@ def activation_means(steps, history, title=None):
 
 def learning_curves(curves_by_label, ylabel="val_accuracy", title=None):
     """One line per label, one point per epoch; `ylabel` is "val_accuracy" or "loss"."""
-    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
-    for label, values in curves_by_label.items():
-        ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
+    width = 9 if len(curves_by_label) > 6 else 7
+    _, ax = plt.subplots(figsize=(width, 3.6), layout="constrained")
+    for index, (label, values) in enumerate(curves_by_label.items()):
+        ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label,
+                linestyle="-" if index < len(OKABE_ITO) else "--")  # more lines than colours
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    _finish(ax, tr("Epoch", "دوره"), ylabel, title)
+    _finish(ax, tr("Epoch", "دوره"), ylabel, title, legend_outside=len(curves_by_label) > 6)
 
 
 def training_curves(steps, curves_by_label, quantity, title=None, log=False):
-    """One line per label over training steps (e.g. the dead fraction of each activation)."""
+    """One line per label over training steps (e.g. the dead fraction of each activation).
+    `log`: True or "y" for a logarithmic y axis, "x" for the steps, "xy" for both."""
     _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
     for label, values in curves_by_label.items():
         ax.plot(steps, values, label=label, linewidth=1)
-    if log:
+    axes = "y" if log is True else (log or "")
+    if "x" in axes:
+        ax.set_xscale("log")
+    if "y" in axes:
         ax.set_yscale("log")
     _finish(ax, tr("Training step", "گام آموزش"), quantity, title)
 
@@ -253,3 +265,36 @@ def accuracy_by_labels(counts, curves_by_label, errors_by_label=None, title=None
     ax.set_xticks(counts, [str(c) for c in counts])
     ax.minorticks_off()
     _finish(ax, tr(*_AXIS_LABELS["labelled_examples"]), "test_accuracy", title)
+
+
+@functools.lru_cache(maxsize=8)
+def _loss_grid(surface, points=120):
+    """log(1 + f − f_min) on a grid over the surface's window (cached: contours are slow)."""
+    x_min, x_max, y_min, y_max = surface.window
+    x, y = np.meshgrid(np.linspace(x_min, x_max, points), np.linspace(y_min, y_max, points))
+    loss = surface.loss(np.stack([x, y]))
+    return x, y, np.log1p(loss - loss.min())
+
+
+def trajectories(surface, paths_by_label, title=None):
+    """Optimizer paths (`lab.trajectories.run`) over the contours of a 2-D loss surface;
+    a cross marks each minimum and a dot each path's end. Fixed margins instead of the
+    constrained layout keep a redraw under 100 ms, for the widget."""
+    fig, ax = plt.subplots(figsize=(7, 4.2), layout="none")
+    fig.subplots_adjust(left=0.1, right=0.76, bottom=0.13, top=0.9)
+    ax.contour(*_loss_grid(surface), levels=15, colors="0.75", linewidths=0.7)
+    ax.grid(False)
+    for index, (label, path) in enumerate(paths_by_label.items()):
+        color = OKABE_ITO[index % len(OKABE_ITO)]
+        ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.3, label=label)
+        ax.plot(*path[-1], "o", color=color, markersize=4)
+    ax.plot(*np.transpose(surface.minima), "x", color="black", markersize=9, mew=2)
+    ax.plot(*surface.start, "s", color="black", markersize=5)
+    ax.set_xlim(*surface.window[:2])
+    ax.set_ylim(*surface.window[2:])
+    ax.set_xlabel("θ₁")
+    ax.set_ylabel("θ₂")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if title:
+        ax.set_title(title)
+    plt.show()

@@ -170,3 +170,42 @@ def test_activation_shapes_draws_the_derivative(monkeypatch):
     plots.activation_shapes({"ReLU": keras.activations.relu}, z=np.array([-2.0, -1.0, 1.0, 2.0]))
     np.testing.assert_array_equal(shown[0].axes[1].lines[0].get_ydata(), [0, 0, 1, 1])
     plt.close("all")
+
+
+def test_log_axes_of_training_curves(monkeypatch):
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+    for log in [False, True, "x", "y", "xy"]:
+        plots.training_curves([1, 10], {"a": [1.0, 100.0]}, "step_over_rate", log=log)
+    scales = [(fig.axes[0].get_xscale(), fig.axes[0].get_yscale()) for fig in shown]
+    assert scales == [("linear", "linear"), ("linear", "log"), ("log", "linear"),
+                      ("linear", "log"), ("log", "log")]
+    plt.close("all")
+
+
+def test_many_learning_curves_stay_distinct_with_the_legend_outside(monkeypatch):
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+    plots.learning_curves({f"optimizer {i}": [0.1, 0.2] for i in range(10)})
+    lines = shown[0].axes[0].lines
+    styles = {(line.get_color(), line.get_linestyle()) for line in lines}
+    assert len(styles) == 10
+    legend = shown[0].axes[0].get_legend()
+    assert legend.get_bbox_to_anchor().transformed(shown[0].axes[0].transAxes.inverted()).x0 >= 1.0
+    plt.close("all")
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_trajectories_draw_every_path_and_the_minima(lang, monkeypatch):
+    from lab.trajectories import SURFACES, run
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
+    plots.use_language(lang)
+    surface = SURFACES["saddle"]
+    plots.trajectories(surface, {name: run(name, surface, steps=20) for name in ["SGD", "Adam"]})
+    ax = shown[0].axes[0]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["SGD", "Adam"]
+    minima = [line for line in ax.lines if line.get_marker() == "x"][0]
+    assert list(zip(minima.get_xdata(), minima.get_ydata())) == [(0.0, 1.0), (0.0, -1.0)]
+    assert ax.get_xlim() == surface.window[:2]
+    plt.close("all")
