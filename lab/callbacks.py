@@ -162,8 +162,9 @@ class LRFinder(keras.callbacks.Callback):
     and the loss of each batch is recorded. Training stops early once the loss exceeds
     `divergence_factor` times the best loss seen. The model's weights and learning rate are
     put back at the end, so the model is as it was. Plot `losses` against
-    `learning_rates` (log x axis): a good maximum rate for 1cycle is about a tenth of the
-    rate where the loss is lowest (`suggestion()`).
+    `learning_rates` (log x axis). A safe constant rate is about a tenth of the rate where
+    the loss is lowest (`suggestion()`); 1cycle visits its peak only briefly, so Smith puts
+    its maximum near the lowest-loss rate itself, just before the loss turns up.
 
         finder = lab.callbacks.LRFinder(steps=100)
         model.fit(x, y, epochs=finder.epochs_for(len(x) // batch_size), callbacks=[finder])
@@ -225,7 +226,8 @@ class LRFinder(keras.callbacks.Callback):
         self.model.optimizer.learning_rate = self._saved_learning_rate
 
     def suggestion(self):
-        """A tenth of the rate at the lowest recorded loss (Smith's rule of thumb)."""
+        """A tenth of the rate at the lowest recorded loss: a safe constant rate (the rule
+        of thumb in Géron's chapter 11)."""
         if not self.losses:
             raise RuntimeError("LRFinder has no record yet: run model.fit with it first")
         return self.learning_rates[int(np.nanargmin(self.losses))] / 10
