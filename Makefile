@@ -3,7 +3,8 @@
 #               files on first use; notebooks run through Jupyter Book's cache)
 #   make test   build the site, then run every test in one pytest: lab's unit tests, the twin
 #               and site checks (tests/), and every notebook of both languages (nbval, book/)
-# Also: make bench   lab's step times against Keras' (benchmarks/speed.py; not a test)
+# Also: make bench   lab's step times against Keras' (benchmarks/speed.py) and the trajectory
+#                    widget's redraw time (benchmarks/widget.py); not tests
 # Stamp files make reruns fast: .venv/.installed (requirements), book/_vendor/.vendored (npm).
 
 SHELL := bash
@@ -77,6 +78,7 @@ test: site chromium
 # Not part of the tests: lab's step time against Keras', on whatever device TensorFlow picks.
 bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/widget.py
 
 clean:
 	rm -rf _build book/_vendor
