@@ -107,6 +107,7 @@ _AXIS_LABELS = {
     "effective_rate": ("Effective learning rate", "نرخ یادگیری مؤثر"),
     "step_over_rate": ("Step length |Δθ| / ϵ", "طول گام |Δθ| / ϵ"),
     "momentum_schedule": ("Momentum μ_t", "تکانهٔ μ_t"),
+    "train_test_gap": ("Training − test accuracy", "دقت آموزش − دقت آزمون"),
 }
 
 
