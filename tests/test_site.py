@@ -121,6 +121,20 @@ def test_bundled_assets_are_shipped(site):
     assert "SIL OPEN FONT LICENSE" in (vendor / "vazirmatn/OFL.txt").read_text().upper()
 
 
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_persian_pages_preload_their_font(site, language):
+    """A Persian page asks for Vazirmatn with the page, so no late font swap moves its text."""
+    for page in pages(site, language):
+        text = page.read_text(encoding="utf-8")
+        preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', text)
+        if language == "en":
+            assert preloads == [], page
+            continue
+        assert [Path(href).name for href in preloads] == ["Vazirmatn-Regular.woff2",
+                                                          "Vazirmatn-Bold.woff2"], page
+        assert all((page.parent / href).resolve().is_file() for href in preloads), page
+
+
 def test_notebook_pages_show_no_stderr(site):
     """TensorFlow's log lines and other stderr noise would show as red output blocks."""
     for language in ("en", "fa"):
