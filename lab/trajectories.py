@@ -4,7 +4,7 @@ A Keras optimizer spends about a millisecond of dispatch per step on a two-numbe
 so 8 optimizers × 200 steps would take seconds; here each update rule is written again in
 NumPy, in the same form as `lab.optimizers` (Keras' ε placement and state), and
 `tests/test_trajectories.py` checks every path against the `lab.optimizers` class, step by
-step. One call of `paths` takes a few milliseconds.
+step. One call of `run` (200 steps) takes about 2 ms.
 
     path = run("Adam", SURFACES["rosenbrock"], steps=200, learning_rate=0.05)  # (201, 2)
 """
@@ -36,7 +36,7 @@ def _quadratic_gradient(theta):
 
 
 def _rosenbrock(theta):
-    # Rosenbrock's valley with b = 10 instead of 100, so that one rate suits every optimizer.
+    # Rosenbrock's valley with b = 10 instead of 100: gentle enough for plain SGD in 200 steps.
     return (1 - theta[0]) ** 2 + 10.0 * (theta[1] - theta[0] ** 2) ** 2
 
 
@@ -66,7 +66,7 @@ SURFACES = {
 
 
 # Each rule: step(g, state, k) → Δθ, where k = 1, 2, … and `state` is a dict of slots.
-# `look_ahead` rules (Nesterov) store φ = θ + αv, as Keras does; their path shows φ.
+# Nesterov stores φ = θ + αv, as Keras does, so its path shows φ.
 
 def _sgd(learning_rate, momentum=0.0, nesterov=False):
     def step(g, state, k):
