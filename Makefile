@@ -2,8 +2,11 @@
 #   make site   build the website into _build/html (creates .venv and vendors the front-end
 #               files on first use; notebooks run through Jupyter Book's cache)
 #   make test   build the site, then run every test in one pytest: lab's unit tests, the twin
-#               and site checks (tests/), and every notebook of both languages (nbval, book/)
-# Also: make bench   lab's step times against Keras' (benchmarks/speed.py) and the trajectory
+#               and site checks, and every notebook of both languages, run as its student version
+#               and then with its answers (tests/test_exercises.py)
+# Also: make assign  the student versions of the notebooks and their autograders, in dist/
+#                    (tools/assign.py, otter-grader; PUBLISH_URL=... see the README)
+#       make bench   lab's step times against Keras' (benchmarks/speed.py) and the trajectory
 #                    widget's redraw time (benchmarks/widget.py); not tests
 # Stamp files make reruns fast: .venv/.installed (requirements), book/_vendor/.vendored (npm).
 
@@ -22,7 +25,7 @@ CHROMIUM := /usr/bin/chromium
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: site test bench chromium clean
+.PHONY: site test assign bench chromium clean
 
 $(VENV_STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv .venv
@@ -73,7 +76,11 @@ chromium:
 	else echo "chromium is missing and we are not root: the browser test will skip"; fi
 
 test: site chromium
-	$(BIN)/python -m pytest tests book --nbval-lax --nbval-current-env
+	$(BIN)/python -m pytest tests
+
+# For instructors: dist/<language>/<topic>/student/ (hand out) and .../autograder/ (grade with).
+assign: $(VENV_STAMP)
+	$(BIN)/python tools/assign.py --out dist $(if $(PUBLISH_URL),--publish-url $(PUBLISH_URL))
 
 # Not part of the tests: lab's step time against Keras', on whatever device TensorFlow picks.
 bench: $(VENV_STAMP)
@@ -81,4 +88,4 @@ bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/widget.py
 
 clean:
-	rm -rf _build book/_vendor
+	rm -rf _build book/_vendor dist

@@ -1,0 +1,154 @@
+"""The exercises: well formed in both languages, safe to hand out, and graded correctly.
+
+tools/assign.py makes the student versions (otter-grader) from the book's notebooks. Here:
+
+- every topic notebook has at least one exercise of each kind (understanding, experiment,
+  implement), and its Persian twin has the same exercises (names, kinds, points, code);
+- no solution and no hidden test reaches a student version (its notebook or its tests folder);
+- each notebook runs, in one kernel: the whole student version top to bottom, where every check
+  must report failure without crashing; then the book's answers and all their checks, public
+  and hidden, which must pass; then otter's checks again, which must now pass. That kernel runs
+  every code cell of the book's notebook in order, so it is also the notebook's execution test.
+"""
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import assign  # noqa: E402  (tools/assign.py)
+
+NOTEBOOKS = [path.relative_to(ROOT / "book").as_posix() for path in assign.book_notebooks()]
+TOPICS = sorted({Path(name).stem for name in NOTEBOOKS})
+
+
+def book(name):
+    return nbformat.read(ROOT / "book" / name, as_version=4)
+
+
+def exercise_cells(notebook):
+    return [cell for cell in notebook.cells if assign.exercise(cell)]
+
+
+def role(cell):
+    return assign.exercise(cell)["role"]
+
+
+@pytest.fixture(scope="session")
+def assigned(tmp_path_factory):
+    """Every notebook through tools/assign.py once: {"en/topic.ipynb": output folder}."""
+    out = tmp_path_factory.mktemp("dist")
+    return {name: assign.assign(ROOT / "book" / name, out) for name in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_kind_of_exercise_in_both_languages(topic):
+    english, persian = book(f"en/{topic}.ipynb"), book(f"fa/{topic}.ipynb")
+    for language, notebook in (("en", english), ("fa", persian)):
+        assign.validate(notebook, f"{language}/{topic}")
+    kinds = {entry["kind"] for entry in assign.questions(english)}
+    assert kinds == set(assign.KINDS), f"{topic}: exercises of every kind needed, found {kinds}"
+    assert assign.questions(english) == assign.questions(persian), \
+        f"{topic}: the twins' exercises differ (names, kinds or points)"
+    en_cells, fa_cells = exercise_cells(english), exercise_cells(persian)
+    assert [assign.exercise(c) for c in en_cells] == [assign.exercise(c) for c in fa_cells]
+    for en_cell, fa_cell in zip(en_cells, fa_cells):
+        if en_cell.cell_type == "code":
+            assert en_cell.source == fa_cell.source, f"{topic}: {assign.exercise(en_cell)} differs"
+
+
+def solution_lines(cell):
+    """The lines of an answer cell that otter must remove (marked ones and marked blocks)."""
+    lines, inside = [], False
+    for line in cell.source.splitlines():
+        marker = line.strip()
+        if marker == "# BEGIN SOLUTION":
+            inside = True
+        elif marker == "# END SOLUTION":
+            inside = False
+        elif inside or line.rstrip().endswith("# SOLUTION"):
+            code = line.split("# SOLUTION")[0].strip()
+            # `x = 1  # SOLUTION` leaves `x = ...`: only the part after "=" is secret
+            lines.append(code.split("=", 1)[1].strip() if "=" in code and not inside else code)
+    return [line for line in lines if len(line) > 3]
+
+
+def is_hidden(cell):
+    return cell.source.lstrip().startswith("# HIDDEN")
+
+
+def normalized(code):
+    """Code as otter writes tests (ast.unparse): comments and formatting do not matter."""
+    return ast.unparse(ast.parse(code))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_student_version_leaks_nothing(assigned, name):
+    notebook = book(name)
+    student = assigned[name] / "student"
+    student_notebook = nbformat.read(student / Path(name).name, as_version=4)
+    student_text = "\n".join(cell.source for cell in student_notebook.cells)
+    tests_text = "\n".join(path.read_text(encoding="utf-8") for path in (student / "tests").glob("*"))
+    assert "SOLUTION" not in student_text and "HIDDEN" not in student_text
+    for cell in exercise_cells(notebook):
+        if role(cell) == "answer":
+            for line in solution_lines(cell):
+                assert line not in student_text, f"{name}: solution line in the student notebook: {line}"
+        elif role(cell) == "solution":
+            body = cell.source.strip()
+            assert body[:60] not in student_text, f"{name}: a solution's text is in the student notebook"
+        elif role(cell) == "check" and is_hidden(cell):
+            for line in normalized(cell.source).splitlines():
+                assert len(line) <= 3 or (line not in student_text and line not in tests_text), \
+                    f"{name}: a hidden test line reached the student: {line}"
+    checks = [cell for cell in notebook.cells if assign.exercise(cell) and role(cell) == "check"]
+    assert tests_text.count("'hidden': False") == sum(not is_hidden(c) for c in checks)
+    assert "'hidden': True" not in tests_text
+    # The autograder keeps every test, hidden ones included.
+    grader_tests = "\n".join(p.read_text(encoding="utf-8")
+                             for p in (assigned[name] / "autograder" / "tests").glob("*.py"))
+    assert grader_tests.count("'hidden': True") == sum(is_hidden(c) for c in checks)
+
+
+def added_by_otter(cell):
+    """otter's set-up and check cells, and the students' answer cells."""
+    return ("otter_answer_cell" in cell.metadata.get("tags", [])
+            or cell.source.startswith(("%pip install -q otter-grader", "# Initialize Otter",
+                                       "grader.check")))
+
+
+def code(source):
+    return nbformat.v4.new_code_cell(source)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_student_version_runs_and_solutions_pass(assigned, name):
+    notebook = book(name)
+    names = [entry["question"] for entry in assign.questions(notebook)]
+    student = assigned[name] / "student"
+    run = nbformat.read(student / Path(name).name, as_version=4)
+    lesson = [c.source for c in run.cells if c.cell_type == "code" and not added_by_otter(c)]
+    assert lesson == [c.source for c in notebook.cells
+                      if c.cell_type == "code" and not assign.exercise(c)], \
+        f"{name}: the student version must run the book's code unchanged"
+    run.cells += [
+        code(f"_unsolved = {{q: grader.check(q).passed_all for q in {names!r}}}\n"
+             "assert not any(_unsolved.values()), f'checks pass on the unsolved notebook: {_unsolved}'"),
+        *[cell for cell in exercise_cells(notebook) if cell.cell_type == "code"],
+        code(f"_solved = {{q: grader.check(q).passed_all for q in {names!r}}}\n"
+             "assert all(_solved.values()), f'public checks fail on the solutions: {_solved}'"),
+    ]
+    client = NotebookClient(run, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(student)}})
+    client.execute()  # raises CellExecutionError, with the cell and its traceback, on any error
+    check_outputs = [cell for cell in run.cells if cell.source.startswith("grader.check(")]
+    assert len(check_outputs) == len(names), f"{name}: one check cell per exercise expected"
+    for cell in check_outputs:
+        text = json.dumps(cell.outputs)
+        assert re.search(r"failed|❌", text), f"{name}: {cell.source} did not report a failure"
