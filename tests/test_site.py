@@ -146,6 +146,21 @@ def test_notebook_pages_show_no_stderr(site):
                             f"{re.sub('<[^>]+>', '', block)[:300]!r}")
 
 
+def test_answers_are_behind_a_toggle_and_checks_are_off_the_site(site):
+    """Each exercise's answer cell is collapsed (tag hide-input) and its tests are not shown."""
+    total = 0
+    for language in ("en", "fa"):
+        for page in pages(site, language):
+            text = page.read_text(encoding="utf-8")
+            answers = len(re.findall(r'class="[^"]*tag_hide-input', text))
+            questions = len(re.findall(r"<strong>\d+\. \(|<strong>[۰-۹]+\. \(", text))
+            assert answers >= questions, f"{page.relative_to(site)}: an answer is not collapsed"
+            total += questions
+            assert "# HIDDEN" not in text and "fingerprint" not in text, \
+                f"{page.relative_to(site)}: an exercise's check is on the page"
+    assert total, "no exercise found on any page"
+
+
 # ----------------------------------------------------------------------------------------------
 # Browser checks
 # ----------------------------------------------------------------------------------------------
