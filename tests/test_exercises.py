@@ -17,8 +17,11 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbclient import NotebookClient
+
+from lab.exercises import fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -152,3 +155,37 @@ def test_student_version_runs_and_solutions_pass(assigned, name):
     for cell in check_outputs:
         text = json.dumps(cell.outputs)
         assert re.search(r"failed|❌", text), f"{name}: {cell.source} did not report a failure"
+
+
+def test_fingerprint_agrees_on_equal_answers_only():
+    assert fingerprint(0.00095367) == fingerprint(9.54e-4) == fingerprint(np.float32(9.537e-4))
+    assert fingerprint((1, 1.0)) == fingerprint(np.array([1.0, 1.0])) == fingerprint([1.0, 1])
+    assert fingerprint(" B ") == fingerprint("b") != fingerprint("c")
+    assert fingerprint(0.5) != fingerprint(0.51) and fingerprint(True) != fingerprint(1)
+    with pytest.raises(TypeError, match="answer must be"):
+        fingerprint({"a": 1})
+    with pytest.raises(ValueError, match="digits"):
+        fingerprint(1.0, digits=0)
+
+
+def test_malformed_exercises_are_refused():
+    def notebook(*cells):
+        return nbformat.v4.new_notebook(cells=list(cells))
+
+    def cell(cell_type, source, **entry):
+        new = nbformat.v4.new_markdown_cell if cell_type == "md" else nbformat.v4.new_code_cell
+        return new(source, metadata={"exercise": entry})
+
+    prompt = cell("md", "**1.**", question="q1", role="prompt", kind="understanding", points=1)
+    answer = cell("code", "x = 1  # SOLUTION", question="q1", role="answer")
+    check = cell("code", "assert x == 1", question="q1", role="check")
+    assign.validate(notebook(prompt, answer, check), "ok")
+    with pytest.raises(ValueError, match="has no check"):
+        assign.validate(notebook(prompt, answer), "no check")
+    with pytest.raises(ValueError, match="needs # BEGIN/END SOLUTION"):
+        assign.validate(notebook(prompt, cell("code", "x = 1", question="q1", role="answer"), check), "")
+    with pytest.raises(ValueError, match="must follow its prompt"):
+        assign.validate(notebook(answer, prompt, check), "")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        assign.validate(notebook(cell("md", "?", question="q1", role="prompt", kind="quiz", points=1),
+                                 answer, check), "")
