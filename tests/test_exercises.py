@@ -11,9 +11,12 @@ tools/assign.py makes the student versions (otter-grader) from the book's notebo
   every code cell of the book's notebook in order, so it is also the notebook's execution test.
 """
 import ast
+import functools
+import http.server
 import json
 import re
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -189,3 +192,25 @@ def test_malformed_exercises_are_refused():
     with pytest.raises(ValueError, match="kind must be one of"):
         assign.validate(notebook(cell("md", "?", question="q1", role="prompt", kind="quiz", points=1),
                                  answer, check), "")
+
+
+def test_published_student_notebook_fetches_its_tests(tmp_path, monkeypatch):
+    """With --publish-url, a notebook without a tests folder (Colab) downloads the public ones."""
+    out = tmp_path / "dist"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        target = assign.assign(ROOT / "book" / "en" / "gradient_clipping.ipynb", out,
+                               publish_url=f"http://127.0.0.1:{server.server_address[1]}")
+        student = nbformat.read(target / "student" / "gradient_clipping.ipynb", as_version=4)
+        fetch = next(c.source for c in student.cells if "urlretrieve" in c.source)
+        colab = tmp_path / "colab"
+        colab.mkdir()
+        monkeypatch.chdir(colab)
+        exec(fetch, {})
+    finally:
+        server.shutdown()
+    assert sorted(p.name for p in (colab / "tests").iterdir()) == \
+        sorted(p.name for p in (target / "student" / "tests").iterdir())

@@ -24,7 +24,6 @@ Usage: python tools/assign.py [--out dist] [--publish-url URL] [notebooks ...]
 import argparse
 import contextlib
 import io
-import json
 import pathlib
 import shutil
 import tempfile
@@ -121,10 +120,10 @@ def master(notebook, config):
     return nbformat.v4.new_notebook(cells=cells, metadata=notebook.metadata)
 
 
-def assignment_config(tests_url=None):
+def assignment_config():
     """otter's configuration: Colab-ready student notebooks, test files, an autograder zip."""
     site = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
-    config = {
+    return {
         "name": None,  # filled per notebook
         "runs_on": "colab",            # Colab has no notebook file to read tests from: test files
         "tests": {"files": True, "ok_format": True},
@@ -135,16 +134,29 @@ def assignment_config(tests_url=None):
         "requirements": [f"dl-training-lab @ git+{site['url']}@{site['branch']}"],
         "generate": {"pdf": False, "show_stdout": True},
     }
-    if tests_url:
-        config["tests"]["url_prefix"] = tests_url
-    return config
+
+
+def fetch_tests_cell(tests_url, names):
+    """A cell that downloads the public tests when the notebook has no tests folder (Colab).
+
+    otter downloads tests only on JupyterLite, so the student notebook does it itself.
+    """
+    return nbformat.v4.new_code_cell(
+        "# Without a tests folder beside the notebook (on Colab), fetch the public tests once.\n"
+        "import os, urllib.request\n"
+        "if not os.path.isdir(\"tests\"):\n"
+        "    os.makedirs(\"tests\")\n"
+        f"    for name in {names!r}:\n"
+        f"        urllib.request.urlretrieve(f\"{tests_url}{{name}}.py\", f\"tests/{{name}}.py\")"
+    )
 
 
 def assign(source, out, publish_url=None):
     """Write <out>/<language>/<topic>/{student,autograder} for one book notebook.
 
     With `publish_url`, the address where <out> will be published, the student notebook
-    downloads its public tests from there (so a Colab user needs only the notebook).
+    downloads its public tests from there when it has none beside it (so a Colab user needs
+    only the notebook).
     """
     from otter.assign import main as otter_assign  # slow import: only when assigning
 
@@ -152,8 +164,7 @@ def assign(source, out, publish_url=None):
     language, topic = source.parent.name, source.stem
     notebook = nbformat.read(source, as_version=4)
     validate(notebook, f"{language}/{topic}")
-    tests_url = publish_url and f"{publish_url.rstrip('/')}/{language}/{topic}/student/tests/"
-    config = assignment_config(tests_url)
+    config = assignment_config()
     config["name"] = f"{topic}-{language}"
     target = pathlib.Path(out).resolve() / language / topic
     shutil.rmtree(target, ignore_errors=True)
@@ -162,11 +173,17 @@ def assign(source, out, publish_url=None):
         nbformat.write(master(notebook, config), master_path)
         with contextlib.redirect_stdout(io.StringIO()):  # otter narrates every step
             otter_assign(str(master_path), str(target), no_pdfs=True, no_run_tests=True)
-    student = target / "student" / source.name
-    text = student.read_text(encoding="utf-8")
-    for english, translated in OTTER_PROSE.get(language, {}).items():
-        text = text.replace(english, json.dumps(translated, ensure_ascii=False)[1:-1])
-    student.write_text(text, encoding="utf-8")
+    student_path = target / "student" / source.name
+    student = nbformat.read(student_path, as_version=4)
+    for cell in student.cells:
+        for english, translated in OTTER_PROSE.get(language, {}).items():
+            cell.source = cell.source.replace(english, translated)
+    if publish_url:
+        tests_url = f"{publish_url.rstrip('/')}/{language}/{topic}/student/tests/"
+        names = [entry["question"] for entry in questions(notebook)]
+        init = next(i for i, c in enumerate(student.cells) if c.source.startswith("# Initialize Otter"))
+        student.cells.insert(init, fetch_tests_cell(tests_url, names))
+    nbformat.write(student, student_path)
     return target
 
 
