@@ -125,8 +125,8 @@ def assignment_config():
     site = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
     return {
         "name": None,  # filled per notebook
-        "runs_on": "colab",            # Colab has no notebook file to read tests from: test files
-        "tests": {"files": True, "ok_format": True},
+        "runs_on": "colab",            # installs otter in the notebook; runs locally as well
+        "tests": {"files": True, "ok_format": True},  # Colab has no notebook file to read tests from
         "init_cell": True,
         "check_all_cell": True,
         "export_cell": False,          # students hand in the .ipynb itself (Colab: File > Download)
