@@ -1,9 +1,9 @@
 # The README's two commands:
 #   make site   build the website into _build/html (creates .venv and vendors the front-end
 #               files on first use; notebooks run through Jupyter Book's cache)
-#   make test   build the site while every notebook of both languages runs as its student version
-#               and then with its answers (tests/test_exercises.py); then lab's unit tests, the
-#               twin checks and the built site's checks
+#   make test   build the site, then run every test in one pytest: lab's unit tests, the twin
+#               and site checks, and every notebook of both languages, run as its student version
+#               and then with its answers (tests/test_exercises.py)
 # Also: make assign  the student versions of the notebooks and their autograders, in dist/
 #                    (tools/assign.py, otter-grader; PUBLISH_URL=... see the README)
 #       make bench   lab's step times against Keras' (benchmarks/speed.py) and the trajectory
@@ -75,18 +75,11 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "chromium is missing and we are not root: the browser test will skip"; fi
 
-# Every notebook runs twice: for the site (Jupyter Book) and as its student version with the
-# answers (tests/test_exercises.py). Both runs are mostly single-threaded Python, so they go side
-# by side on CI's two cores; the other tests (the built site's among them) follow.
-test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
-	mkdir -p _build
-	$(MAKE) --no-print-directory site > _build/site.log 2>&1 & site=$$!; \
-	exercises=0; $(BIN)/python -m pytest tests/test_exercises.py || exercises=$$?; \
-	built=0; wait $$site || built=$$?; \
-	echo "---- make site (run beside the exercise tests; exit $$built) ----"; cat _build/site.log; \
-	test $$built = 0; \
-	others=0; $(BIN)/python -m pytest tests --ignore=tests/test_exercises.py || others=$$?; \
-	test $$exercises = 0 && test $$others = 0
+# Every notebook runs twice: for the site (Jupyter Book), then as its student version followed
+# by its answers (tests/test_exercises.py). One after the other: side by side, TensorFlow's
+# busy-waiting thread pools made each notebook two to three times slower on two cores.
+test: site chromium
+	$(BIN)/python -m pytest tests
 
 # For instructors: dist/<language>/<topic>/student/ (hand out) and .../autograder/ (grade with).
 assign: $(VENV_STAMP)
