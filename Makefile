@@ -1,9 +1,9 @@
 # The README's two commands:
 #   make site   build the website into _build/html (creates .venv and vendors the front-end
 #               files on first use; notebooks run through Jupyter Book's cache)
-#   make test   build the site, then run every test in one pytest: lab's unit tests, the twin
-#               and site checks, and every notebook of both languages, run as its student version
-#               and then with its answers (tests/test_exercises.py)
+#   make test   run every test: lab's unit tests, the twin checks and every notebook of both
+#               languages, run as its student version and then with its answers
+#               (tests/test_exercises.py); then build the site from those runs and test it
 # Also: make assign  the student versions of the notebooks and their autograders, in dist/
 #                    (tools/assign.py, otter-grader; PUBLISH_URL=... see the README)
 #       make bench   lab's step times against Keras' (benchmarks/speed.py) and the trajectory
@@ -75,11 +75,16 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "chromium is missing and we are not root: the browser test will skip"; fi
 
-# Every notebook runs twice: for the site (Jupyter Book), then as its student version followed
-# by its answers (tests/test_exercises.py). One after the other: side by side, TensorFlow's
-# busy-waiting thread pools made each notebook two to three times slower on two cores.
-test: site chromium
-	$(BIN)/python -m pytest tests
+# Every notebook runs once: tests/test_exercises.py runs it as its student version followed by
+# its answers and stores that run in Jupyter Book's execution cache, from which `make site`
+# then renders the pages (only a notebook changed since then runs there again).
+# Nothing side by side: TensorFlow's busy-waiting thread pools made each of two simultaneous
+# notebooks two to three times slower on two cores.
+test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
+	BOOK_EXECUTION_CACHE=$(CURDIR)/_build/.jupyter_cache $(BIN)/python -m pytest tests \
+	  --ignore=tests/test_site.py
+	$(MAKE) site
+	$(BIN)/python -m pytest tests/test_site.py
 
 # For instructors: dist/<language>/<topic>/student/ (hand out) and .../autograder/ (grade with).
 assign: $(VENV_STAMP)

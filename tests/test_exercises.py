@@ -9,14 +9,21 @@ tools/assign.py makes the student versions (otter-grader) from the book's notebo
   must report failure without crashing; then the book's answers and all their checks, public
   and hidden, which must pass; then otter's checks again, which must now pass. That kernel runs
   every code cell of the book's notebook in order, so it is also the notebook's execution test.
+
+Where BOOK_EXECUTION_CACHE names Jupyter Book's execution cache (`make test` sets it), each of
+these runs is stored there as the book notebook's execution, so that the site built next shows
+its outputs instead of running every notebook a second time.
 """
 import ast
 import functools
 import http.server
+import copy
 import json
+import os
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -152,18 +159,59 @@ def test_student_version_runs_and_solutions_pass(assigned, name):
     run.cells += [
         code(f"_unsolved = {{q: grader.check(q).passed_all for q in {names!r}}}\n"
              "assert not any(_unsolved.values()), f'checks pass on the unsolved notebook: {_unsolved}'"),
-        *[cell for cell in exercise_cells(notebook) if cell.cell_type == "code"],
+        *[copy.deepcopy(cell) for cell in exercise_cells(notebook) if cell.cell_type == "code"],
         code(f"_solved = {{q: grader.check(q).passed_all for q in {names!r}}}\n"
              "assert all(_solved.values()), f'public checks fail on the solutions: {_solved}'"),
     ]
     client = NotebookClient(run, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(student)}})
+    start = time.perf_counter()
     client.execute()  # raises CellExecutionError, with the cell and its traceback, on any error
+    seconds = time.perf_counter() - start
     check_outputs = [cell for cell in run.cells if cell.source.startswith("grader.check(")]
     assert len(check_outputs) == len(names), f"{name}: one check cell per exercise expected"
     for cell in check_outputs:
         text = json.dumps(cell.outputs)
         assert re.search(r"failed|❌", text), f"{name}: {cell.source} did not report a failure"
+    if os.environ.get("BOOK_EXECUTION_CACHE"):
+        store_for_the_site(as_executed_book(notebook, run), name, seconds)
+
+
+def as_executed_book(notebook, run):
+    """The book's notebook with the outputs its code cells got in `run`.
+
+    `run` executed the book's lesson cells (as the student version's), then otter's cells and the
+    students' stubs, which only define the names the answers define again, then the book's
+    exercise cells: the book's own order, since its exercises come after its lesson.
+    """
+    book_code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    exercise_code = [cell for cell in book_code if assign.exercise(cell)]
+    assert book_code[len(book_code) - len(exercise_code):] == exercise_code, \
+        "the book's exercise cells must come after its lesson's code"
+    lesson_run = [cell for cell in run.cells if cell.cell_type == "code" and not added_by_otter(cell)]
+    answers_run = run.cells[len(run.cells) - 1 - len(exercise_code):-1]
+    executed = copy.deepcopy(notebook)
+    ran = lesson_run[:len(book_code) - len(exercise_code)] + answers_run
+    for count, (cell, done) in enumerate(
+            zip([c for c in executed.cells if c.cell_type == "code"], ran, strict=True), start=1):
+        assert cell.source == done.source
+        cell.outputs, cell.execution_count = done.outputs, count
+    # nbclient saved the widgets' state, which the site needs to draw them
+    executed.metadata.update({key: run.metadata[key] for key in ("language_info", "widgets")
+                              if key in run.metadata})
+    return executed
+
+
+def store_for_the_site(executed, name, seconds):
+    """Store `executed` where Jupyter Book's cache mode looks for it (matched on the code)."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(os.environ["BOOK_EXECUTION_CACHE"])
+    cache.cache_notebook_bundle(CacheBundleIn(executed, str(ROOT / "book" / name),
+                                              data={"execution_seconds": seconds}),
+                                check_validity=False, overwrite=True)
+    assert cache.match_cache_notebook(book(name)), f"{name}: the stored run does not match the book"
 
 
 def test_fingerprint_agrees_on_equal_answers_only():
