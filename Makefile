@@ -81,10 +81,9 @@ chromium:
 # Nothing side by side: TensorFlow's busy-waiting thread pools made each of two simultaneous
 # notebooks two to three times slower on two cores.
 test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
-	BOOK_EXECUTION_CACHE=$(CURDIR)/_build/.jupyter_cache $(BIN)/python -m pytest tests \
-	  --ignore=tests/test_site.py
+	BOOK_EXECUTION_CACHE=$(CURDIR)/_build/.jupyter_cache $(BIN)/python -m pytest tests -m "not site"
 	$(MAKE) site
-	$(BIN)/python -m pytest tests/test_site.py
+	$(BIN)/python -m pytest tests -m site
 
 # For instructors: dist/<language>/<topic>/student/ (hand out) and .../autograder/ (grade with).
 assign: $(VENV_STAMP)

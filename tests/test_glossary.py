@@ -117,6 +117,7 @@ def test_persian_order_follows_the_persian_alphabet():
                                                 "ژرفا", "گرادیان"]
 
 
+@pytest.mark.site
 @pytest.mark.parametrize("language", ["en", "fa"])
 def test_built_glossary_page_lists_every_entry(language):
     page = ROOT / "_build" / "html" / "book" / language / "glossary.html"

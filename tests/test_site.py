@@ -1,4 +1,5 @@
-"""The built website (_build/html, made by `make site`; `make test` builds it first).
+"""The built website (_build/html, made by `make site`; `make test` builds it, then runs
+the tests marked `site`, these among them).
 
 Static checks read the HTML files. Browser checks open the notebook pages of both languages in
 Debian's Chromium through Playwright (never `playwright install`), served on 127.0.0.1, and
@@ -31,6 +32,8 @@ OTHER = {"en": "fa", "fa": "en"}
 
 sys.path.insert(0, str(ROOT / "_ext"))
 from bilingual import PERSIAN  # noqa: E402  (the interface text the extension translates)
+
+pytestmark = pytest.mark.site
 
 
 # ----------------------------------------------------------------------------------------------
