@@ -19,8 +19,9 @@ Persian catalog) for the catalogs those packages use and for the Jinja templates
 English page it swaps the build's English catalogs back. The page is rendered as a
 ``language: fa`` build would render it; no HTML is rewritten afterwards. Besides: texts the
 themes take from the configuration (author, search placeholder) go through the same catalog,
-two small scripts' texts are set in JavaScript (``PERSIAN_SCRIPT``), and two tooltips that
-sphinx-book-theme hard-codes in English come from overridden templates (templates/). Still
+two small scripts' texts are set in JavaScript (``PERSIAN_SCRIPT``), two tooltips that
+sphinx-book-theme hard-codes in English come from overridden templates (templates/), and
+myst-nb's toggle of a collapsed cell is written by ``visit_hidden_cell``. Still
 English: the search results page (one page for both languages) and two landmark labels of the
 book theme ("Main", "Page").
 
@@ -107,6 +108,14 @@ PERSIAN = {
     "logo": "لوگو",
     # this book's configuration (_config.yml)
     "The course authors": "نویسندگان درس",
+    # myst-nb's toggle of a collapsed cell (the exercises' answers: tag hide-input)
+    "Show code cell source": "نمایش کد",
+    "Hide code cell source": "پنهان کردن کد",
+    "Show code cell outputs": "نمایش خروجی",
+    "Hide code cell outputs": "پنهان کردن خروجی",
+    "Show code cell content": "نمایش سلول کد",
+    "Hide code cell content": "پنهان کردن سلول کد",
+    "Toggle hidden content": "نمایش یا پنهان کردن محتوای پنهان",
 }
 
 # Interface text set in JavaScript, added to Persian pages after the scripts it changes:
@@ -250,6 +259,29 @@ def translate_configured_text(app, pagename, templatename, context, doctree):
     app.add_js_file(None, body=PERSIAN_SCRIPT, priority=900)  # this page only
 
 
+def visit_hidden_cell(translator, node):
+    """myst-nb's collapsed cell, its toggle's text and label in Persian on a Persian page (myst-nb
+    takes the text from its configuration and writes the label as a literal)."""
+    from myst_nb.sphinx_ import visit_HideCellInput
+
+    persian = page_language(translator.builder.current_docname) == "fa"
+    if persian:
+        node["prompt_show"] = PERSIAN.get(node["prompt_show"], node["prompt_show"])
+        node["prompt_hide"] = PERSIAN.get(node["prompt_hide"], node["prompt_hide"])
+    start = len(translator.body)
+    visit_HideCellInput(translator, node)
+    if persian:
+        label = 'aria-label="Toggle hidden content"'
+        translator.body[start:] = [part.replace(label, f'aria-label="{PERSIAN["Toggle hidden content"]}"')
+                                   for part in translator.body[start:]]
+
+
+def translate_hidden_cells(app):
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
+
+
 def add_templates(app, config):
     # Theme components overridden: two whose tooltips are hard-coded in English (now with _()),
     # and the colour-mode button (an accessibility fix, see the file).
@@ -264,6 +296,7 @@ def restore_language(app, exception):
 def setup(app):
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", remember_catalogs)
+    app.connect("builder-inited", translate_hidden_cells)  # after myst-nb has added its node
     app.connect("env-check-consistency", check_twins)
     app.connect("doctree-resolved", switch_for_doctree)
     app.connect("html-page-context", switch_for_page, priority=100)

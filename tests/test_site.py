@@ -161,6 +161,9 @@ def test_answers_are_behind_a_toggle_and_checks_are_off_the_site(site):
             total += questions
             assert "# HIDDEN" not in text and "fingerprint" not in text, \
                 f"{page.relative_to(site)}: an exercise's check is on the page"
+            english_toggle = "Show code cell source" in text or "Toggle hidden content" in text
+            assert english_toggle == (language == "en") or not answers, \
+                f"{page.relative_to(site)}: the answers' toggle is not in the page's language"
     assert total, "no exercise found on any page"
 
 
