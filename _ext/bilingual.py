@@ -33,6 +33,7 @@ import html
 from pathlib import Path
 
 import sphinx
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
 from sphinx import locale
 from sphinx.util import logging
 
@@ -262,8 +263,6 @@ def translate_configured_text(app, pagename, templatename, context, doctree):
 def visit_hidden_cell(translator, node):
     """myst-nb's collapsed cell, its toggle's text and label in Persian on a Persian page (myst-nb
     takes the text from its configuration and writes the label as a literal)."""
-    from myst_nb.sphinx_ import visit_HideCellInput
-
     persian = page_language(translator.builder.current_docname) == "fa"
     if persian:
         node["prompt_show"] = PERSIAN.get(node["prompt_show"], node["prompt_show"])
@@ -277,8 +276,6 @@ def visit_hidden_cell(translator, node):
 
 
 def translate_hidden_cells(app):
-    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
-
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
 
 

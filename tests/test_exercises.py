@@ -15,9 +15,9 @@ these runs is stored there as the book notebook's execution, so that the site bu
 its outputs instead of running every notebook a second time.
 """
 import ast
+import copy
 import functools
 import http.server
-import copy
 import json
 import os
 import re
@@ -149,17 +149,20 @@ def test_student_version_runs_and_solutions_pass(assigned, name):
     names = [entry["question"] for entry in assign.questions(notebook)]
     student = assigned[name] / "student"
     run = nbformat.read(student / Path(name).name, as_version=4)
-    lesson = [c.source for c in run.cells if c.cell_type == "code" and not added_by_otter(c)]
-    assert lesson == [c.source for c in notebook.cells
-                      if c.cell_type == "code" and not assign.exercise(c)], \
+    lesson = [c for c in run.cells if c.cell_type == "code" and not added_by_otter(c)]
+    assert [c.source for c in lesson] == [c.source for c in notebook.cells
+                                          if c.cell_type == "code" and not assign.exercise(c)], \
         f"{name}: the student version must run the book's code unchanged"
+    # Copies: nbclient writes outputs and timings into the cells it runs, and the book's cells
+    # must stay as they are on disk (Jupyter Book's cache matches on them).
+    answers = [copy.deepcopy(c) for c in exercise_cells(notebook) if c.cell_type == "code"]
     # otter's `%pip install otter-grader` cell is for Colab: here otter is installed, and a
     # test should not reach for the package index.
     run.cells = [c for c in run.cells if not c.source.startswith("%pip install -q otter-grader")]
     run.cells += [
         code(f"_unsolved = {{q: grader.check(q).passed_all for q in {names!r}}}\n"
              "assert not any(_unsolved.values()), f'checks pass on the unsolved notebook: {_unsolved}'"),
-        *[copy.deepcopy(cell) for cell in exercise_cells(notebook) if cell.cell_type == "code"],
+        *answers,
         code(f"_solved = {{q: grader.check(q).passed_all for q in {names!r}}}\n"
              "assert all(_solved.values()), f'public checks fail on the solutions: {_solved}'"),
     ]
@@ -174,31 +177,22 @@ def test_student_version_runs_and_solutions_pass(assigned, name):
         text = json.dumps(cell.outputs)
         assert re.search(r"failed|❌", text), f"{name}: {cell.source} did not report a failure"
     if os.environ.get("BOOK_EXECUTION_CACHE"):
-        store_for_the_site(as_executed_book(notebook, run), name, seconds)
+        store_for_the_site(as_executed_book(notebook, lesson + answers, run.metadata), name, seconds)
 
 
-def as_executed_book(notebook, run):
-    """The book's notebook with the outputs its code cells got in `run`.
-
-    `run` executed the book's lesson cells (as the student version's), then otter's cells and the
-    students' stubs, which only define the names the answers define again, then the book's
-    exercise cells: the book's own order, since its exercises come after its lesson.
-    """
-    book_code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    exercise_code = [cell for cell in book_code if assign.exercise(cell)]
-    assert book_code[len(book_code) - len(exercise_code):] == exercise_code, \
-        "the book's exercise cells must come after its lesson's code"
-    lesson_run = [cell for cell in run.cells if cell.cell_type == "code" and not added_by_otter(cell)]
-    answers_run = run.cells[len(run.cells) - 1 - len(exercise_code):-1]
+def as_executed_book(notebook, ran, metadata):
+    """The book's notebook with the outputs of `ran`, the cells the run executed for the book's
+    code cells: the lesson, then (after otter's cells and the students' stubs, which only define
+    names the answers define again) the exercises. Their sources must follow the book's code cells
+    one for one, so the run kept the book's own order."""
     executed = copy.deepcopy(notebook)
-    ran = lesson_run[:len(book_code) - len(exercise_code)] + answers_run
-    for count, (cell, done) in enumerate(
-            zip([c for c in executed.cells if c.cell_type == "code"], ran, strict=True), start=1):
-        assert cell.source == done.source
+    book_code = [cell for cell in executed.cells if cell.cell_type == "code"]
+    for count, (cell, done) in enumerate(zip(book_code, ran, strict=True), start=1):
+        assert cell.source == done.source, "the run did not follow the book's order"
         cell.outputs, cell.execution_count = done.outputs, count
     # nbclient saved the widgets' state, which the site needs to draw them
-    executed.metadata.update({key: run.metadata[key] for key in ("language_info", "widgets")
-                              if key in run.metadata})
+    executed.metadata.update({key: metadata[key] for key in ("language_info", "widgets")
+                              if key in metadata})
     return executed
 
 
