@@ -2,7 +2,8 @@
 
 - book/en/ and book/fa/ hold the same pages and notebooks (same file names);
 - twin notebooks run the same code: identical code cells (count, order, source, tags), except
-  the cell tagged `language`, which differs only in the language code;
+  the cell tagged `language`, which differs only in the language code; tools/twins.py writes
+  the Persian code from the English, and running it changes nothing;
 - every notebook starts with the Colab install cell (tagged remove-cell), whose git URL is the
   repository URL of _config.yml (the one place it is written);
 - notebooks are committed without outputs or execution counts;
@@ -73,6 +74,12 @@ def test_twin_notebooks_have_identical_code(name):
         else:
             assert source(en) == source(fa), f"{where}: the code differs"
     assert language_cells == 1, f"{name}: expected one cell tagged `language`"
+
+
+def test_the_twin_tool_would_change_nothing():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "twins.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, f"run tools/twins.py: {result.stdout}{result.stderr}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
