@@ -2,12 +2,15 @@
 #   make site   build the website into _build/html (creates .venv and vendors the front-end
 #               files on first use; notebooks run through Jupyter Book's cache)
 #   make test   run every test: lab's unit tests, the twin checks and every notebook of both
-#               languages, run as its student version and then with its answers
-#               (tests/test_exercises.py); then build the site from those runs and test it
-# Also: make assign  the student versions of the notebooks and their autograders, in dist/
-#                    (tools/assign.py, otter-grader; PUBLISH_URL=... see the README)
-#       make bench   lab's step times against Keras' (benchmarks/speed.py) and the trajectory
-#                    widget's redraw time (benchmarks/widget.py); not tests
+#               languages (pytest --nbval-lax, with book/conftest.py's student-version and
+#               otter checks); then build the site from those runs and test it
+# Also: make check       the fast tier: every test but the notebooks and the built site
+#       make assign      the student versions of the notebooks and their autograders, in dist/
+#                        (tools/assign.py, otter-grader; PUBLISH_URL=... see the README)
+#       make bench       lab's step times against Keras' (benchmarks/speed.py) and the trajectory
+#                        widget's redraw time (benchmarks/widget.py); not tests
+#       make bench-book  seconds per notebook, two side by side as in make test
+#                        (benchmarks/book.py); not a test
 # Stamp files make reruns fast: .venv/.installed (requirements), book/_vendor/.vendored (npm).
 
 SHELL := bash
@@ -25,7 +28,7 @@ CHROMIUM := /usr/bin/chromium
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: site test assign bench chromium clean
+.PHONY: site test check assign bench bench-book chromium clean
 
 $(VENV_STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv .venv
@@ -75,15 +78,21 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "chromium is missing and we are not root: the browser test will skip"; fi
 
-# Every notebook runs once: tests/test_exercises.py runs it as its student version followed by
-# its answers and stores that run in Jupyter Book's execution cache, from which `make site`
-# then renders the pages (only a notebook changed since then runs there again).
-# Nothing side by side: TensorFlow's busy-waiting thread pools made each of two simultaneous
-# notebooks two to three times slower on two cores.
+# Every notebook runs once, as a test: nbval executes it cell by cell, book/conftest.py adds the
+# student version's checks and stores the run in Jupyter Book's execution cache, from which
+# `make site` then renders the pages (only a notebook changed since then runs there again).
+# Two pytest workers (pytest-xdist), each taking whole files: two kernels side by side finished
+# the book in about half the time of one after the other on two cores (benchmarks/book.py).
 test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
-	BOOK_EXECUTION_CACHE=$(CURDIR)/_build/.jupyter_cache $(BIN)/python -m pytest tests -m "not site"
+	BOOK_EXECUTION_CACHE=$(CURDIR)/_build/.jupyter_cache $(BIN)/python -m pytest -rs -n 2 \
+	  --dist loadfile --nbval-lax --nbval-current-env tests book -m "not site"
 	$(MAKE) site
-	$(BIN)/python -m pytest tests -m site
+	$(BIN)/python -m pytest -rs tests -m site
+
+# For whoever changes lab or a page: lab's unit tests, the twin, exercise and glossary checks;
+# no notebook runs and no site is built (a few minutes).
+check: $(VENV_STAMP)
+	$(BIN)/python -m pytest -rs -n 2 tests -m "not site"
 
 # For instructors: dist/<language>/<topic>/student/ (hand out) and .../autograder/ (grade with).
 assign: $(VENV_STAMP)
@@ -93,6 +102,11 @@ assign: $(VENV_STAMP)
 bench: $(VENV_STAMP)
 	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/widget.py
+
+# Not part of the tests: how long the book takes to execute, in seconds and in units of a
+# reference workload timed in the same run (the machines vary from week to week).
+bench-book: $(VENV_STAMP)
+	$(BIN)/python benchmarks/book.py --jobs 2
 
 clean:
 	rm -rf _build book/_vendor dist

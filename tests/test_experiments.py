@@ -1,0 +1,115 @@
+"""lab.experiments: a Trainer's runs equal freshly built, compiled and fitted models."""
+import keras
+import numpy as np
+import pytest
+
+import lab
+from lab.experiments import Trainer, mnist1d, sees_every_batch
+
+
+def small_mlp(initializer="he_normal"):
+    return lab.diagnostics.mlp(2, width=16, activation="relu", kernel_initializer=initializer)
+
+
+def fresh_fit(seed, epochs, build=small_mlp, optimizer=lambda: keras.optimizers.SGD(0.05, momentum=0.9),
+              callbacks=(), samples=None):
+    """What a notebook did before Trainer: set the seed, build, compile, fit."""
+    data = mnist1d()
+    lab.device.set_seed(seed)
+    model = build()
+    model.compile(optimizer(), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    x, y = (data.x_train, data.y_train) if samples is None else (data.x_train[:samples], data.y_train[:samples])
+    history = model.fit(x, y, batch_size=32, epochs=epochs, verbose=0, callbacks=list(callbacks),
+                        validation_data=(data.x_val, data.y_val))
+    return model, history
+
+
+def weights(model):
+    return [keras.ops.convert_to_numpy(v) for v in model.variables]
+
+
+def assert_same(model_a, model_b, atol=1e-6):
+    for a, b in zip(weights(model_a), weights(model_b), strict=True):
+        np.testing.assert_allclose(a, b, atol=atol)
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    return Trainer(small_mlp, keras.optimizers.SGD(0.05, momentum=0.9), mnist1d())
+
+
+def test_mnist1d_is_standardized_by_the_training_split():
+    data, raw = mnist1d(), lab.data.load_mnist1d()
+    np.testing.assert_allclose(data.x_train.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(data.x_train.std(axis=0), 1, atol=1e-4)
+    mean, std = raw.x_train.mean(axis=0), raw.x_train.std(axis=0)
+    np.testing.assert_allclose(data.x_test, (raw.x_test - mean) / std, atol=1e-6)
+    assert mnist1d() is data and np.array_equal(data.y_val, raw.y_val)
+
+
+def test_every_run_equals_a_fresh_model_on_its_seed(trainer):
+    for seed in (1, 0, 1):  # the second run of seed 1 comes after another seed's run
+        history = trainer.fit(seed=seed, epochs=2)
+        model, fresh_history = fresh_fit(seed, epochs=2)
+        assert_same(trainer.model, model)
+        for key in ("loss", "accuracy", "val_accuracy"):
+            np.testing.assert_allclose(history.history[key], fresh_history.history[key], rtol=1e-6)
+        np.testing.assert_allclose(history.history["val_loss"], fresh_history.history["val_loss"], rtol=1e-5)
+        assert trainer.test_accuracy() == pytest.approx(
+            model.evaluate(mnist1d().x_test, mnist1d().y_test, verbose=0)[1])
+
+
+def test_validation_loss_counts_regularization_as_keras_does():
+    def regularized():
+        return keras.Sequential([keras.Input((40,)), keras.layers.Dense(10, kernel_regularizer=keras.regularizers.L2(0.1))])
+
+    history = Trainer(regularized, keras.optimizers.SGD(0.05), mnist1d()).fit(seed=0, epochs=2)
+    _, fresh_history = fresh_fit(0, epochs=2, build=regularized, optimizer=lambda: keras.optimizers.SGD(0.05))
+    np.testing.assert_allclose(history.history["val_loss"], fresh_history.history["val_loss"], rtol=1e-5)
+
+
+def test_the_step_is_traced_once(trainer):
+    trainer.fit(seed=0, epochs=1)
+    step = trainer.model.train_function
+    trainer.fit(seed=1, epochs=1, learning_rate=0.01, weights=lambda: small_mlp("glorot_uniform"))
+    assert trainer.model.train_function is step
+
+
+def test_weights_learning_rate_and_samples_configure_a_run(trainer):
+    trainer.fit(seed=2, epochs=1, samples=640, learning_rate=0.01, weights=lambda: small_mlp("glorot_uniform"))
+    model, _ = fresh_fit(2, epochs=1, samples=640, build=lambda: small_mlp("glorot_uniform"),
+                         optimizer=lambda: keras.optimizers.SGD(0.01, momentum=0.9))
+    assert_same(trainer.model, model)
+    trainer.fit(seed=2, epochs=1)  # the learning rate is the optimizer's own again
+    assert float(keras.ops.convert_to_numpy(trainer.optimizer.learning_rate)) == pytest.approx(0.05)
+
+
+def test_a_callback_that_sees_every_batch_gets_every_batch(trainer):
+    seen = []
+    every_batch = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(batch))
+    assert sees_every_batch(every_batch) and not sees_every_batch(keras.callbacks.EarlyStopping())
+    assert sees_every_batch(lab.diagnostics.ActivationMonitor(mnist1d().x_val[:8], every=10))
+    trainer.fit(seed=0, epochs=1, samples=320, callbacks=[every_batch])
+    assert seen == list(range(10))
+    model, _ = fresh_fit(0, epochs=1, samples=320)
+    assert_same(trainer.model, model)
+
+
+def test_bad_arguments_name_themselves(trainer):
+    with pytest.raises(TypeError, match="optimizer"):
+        Trainer(small_mlp, "sgd", mnist1d())
+    with pytest.raises(TypeError, match="data"):
+        Trainer(small_mlp, keras.optimizers.SGD(), (1, 2))
+    with pytest.raises(ValueError, match="batch_size"):
+        Trainer(small_mlp, keras.optimizers.SGD(), mnist1d(), batch_size=0)
+    with pytest.raises(ValueError, match="samples"):
+        trainer.fit(samples=0)
+    with pytest.raises(ValueError, match="weights"):
+        trainer.fit(weights=lambda: lab.diagnostics.mlp(3, width=16))
+    with pytest.raises(ValueError, match="split"):
+        trainer.evaluate("validation")
+    scheduled = Trainer(small_mlp, keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)),
+                        mnist1d())
+    with pytest.raises(ValueError, match="learning_rate"):
+        scheduled.fit(learning_rate=0.1)
