@@ -62,10 +62,15 @@ class Trainer:
     optimizer: a Keras (or lab) optimizer; its state is reset before every run.
     data: a `lab.data.Dataset`, e.g. `mnist1d()`.
     batch_size, loss, metrics: as in `model.compile` and `model.fit`; the loss defaults to
-        sparse categorical cross-entropy on logits, the metric to accuracy.
+        sparse categorical cross-entropy on logits, the metric to accuracy. A model with one
+        output unit is a binary classifier: its accuracy counts a logit > 0 as class 1.
+    steps_per_execution: steps per call of the compiled step; None (the default) runs a
+        whole epoch per call, or one step when a callback acts on single batches. With an
+        int, a batch callback sees every n-th batch, as in Keras.
     """
 
-    def __init__(self, build, optimizer, data, *, batch_size=32, loss=None, metrics=("accuracy",)):
+    def __init__(self, build, optimizer, data, *, batch_size=32, loss=None, metrics=("accuracy",),
+                 steps_per_execution=None):
         if not callable(build):
             raise TypeError(f"build must be a function that returns a model, got {build!r}")
         if not isinstance(optimizer, keras.optimizers.Optimizer):
@@ -77,22 +82,29 @@ class Trainer:
         self.build, self.optimizer, self.data, self.batch_size = build, optimizer, data, batch_size
         self.loss = loss or keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         self.metrics = list(metrics)
+        if steps_per_execution is not None and (isinstance(steps_per_execution, bool) or not
+                                                isinstance(steps_per_execution, int) or steps_per_execution < 1):
+            raise ValueError(f"steps_per_execution must be None or a positive int, got {steps_per_execution!r}")
+        self.steps_per_execution = steps_per_execution
         self.model = None
         self._steps_per_execution = None
         self._optimizer_start = None
 
-    def fit(self, seed=0, epochs=1, *, weights=None, learning_rate=None, samples=None,
-            callbacks=(), shuffle=True, validation=True):
+    def fit(self, seed=0, epochs=1, *, weights=None, learning_rate=None, samples=None, x=None,
+            y=None, callbacks=(), shuffle=True, validation=True):
         """Train from fresh weights drawn with `seed`; return Keras' `History`.
 
         weights: another build function for the same architecture whose fresh weights to
-            start from (another initializer, say); default `build`.
+            start from (another initializer, pretrained layers); default `build`.
         learning_rate: a float that replaces the optimizer's rate for this run.
         samples: train on the first `samples` training examples only.
+        x, y: train on these instead of the training split.
         validation: evaluate the validation split after every epoch.
         """
         callbacks = list(callbacks)
-        x, y = self.data.x_train, self.data.y_train
+        if (x is None) != (y is None):
+            raise ValueError("x and y: give both (the examples and their labels) or neither")
+        x, y = (self.data.x_train, self.data.y_train) if x is None else (x, y)
         if samples is not None:
             if isinstance(samples, bool) or not isinstance(samples, int) or not 0 < samples <= len(x):
                 raise ValueError(f"samples must be an int in [1, {len(x)}], got {samples!r}")
@@ -102,7 +114,11 @@ class Trainer:
                              "give the Trainer an optimizer with a float rate")
         self.reset(seed, weights)
         steps = -(-len(x) // self.batch_size)
-        self._compile(1 if any(sees_every_batch(c) for c in callbacks) else steps)
+        if self.steps_per_execution is not None:
+            steps = self.steps_per_execution
+        elif any(sees_every_batch(c) for c in callbacks):
+            steps = 1
+        self._compile(steps)
         if learning_rate is not None:
             self.optimizer.learning_rate.assign(learning_rate)
         if validation:  # first, so that callbacks like EarlyStopping find val_loss in the logs
@@ -128,15 +144,22 @@ class Trainer:
 
     def evaluate(self, split="test"):
         """The loss (regularization included, as Keras reports it) and the accuracy of the
-        current model on a split, in inference mode: {"loss": …, "accuracy": …}."""
-        if split not in ("train", "val", "test"):
-            raise ValueError(f"split must be 'train', 'val' or 'test', got {split!r}")
+        current model in inference mode, on a split ("train", "val", "test") or on an (x, y)
+        pair: {"loss": …, "accuracy": …}."""
+        if isinstance(split, tuple) and len(split) == 2:
+            x, y = split
+        elif split in ("train", "val", "test"):
+            x, y = getattr(self.data, f"x_{split}"), getattr(self.data, f"y_{split}")
+        else:
+            raise ValueError(f"split must be 'train', 'val', 'test' or an (x, y) pair, got {split!r}")
         if self.model is None:
             raise RuntimeError("evaluate() needs a model trained by fit() first")
-        x, y = getattr(self.data, f"x_{split}"), getattr(self.data, f"y_{split}")
         logits = self.model(x, training=False)
         loss = self.loss(y, logits) + sum(self.model.losses, 0.0)
-        accuracy = np.mean(keras.ops.convert_to_numpy(logits).argmax(axis=-1) == y)
+        scores = keras.ops.convert_to_numpy(logits)
+        predicted = (scores[:, 0] > 0) if scores.shape[-1] == 1 else scores.argmax(axis=-1)
+        hits = np.sum(predicted == np.reshape(y, -1))
+        accuracy = np.float32(hits) / np.float32(len(y))  # in float32, as Keras' metric reports it
         return {"loss": float(keras.ops.convert_to_numpy(loss)), "accuracy": float(accuracy)}
 
     def test_accuracy(self):

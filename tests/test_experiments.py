@@ -96,6 +96,32 @@ def test_a_callback_that_sees_every_batch_gets_every_batch(trainer):
     assert_same(trainer.model, model)
 
 
+def test_steps_per_execution_and_training_data_can_be_given(trainer):
+    seen = []
+    every_batch = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(batch))
+    tens = Trainer(small_mlp, keras.optimizers.SGD(0.05, momentum=0.9), mnist1d(), steps_per_execution=10)
+    data = mnist1d()
+    tens.fit(seed=0, epochs=1, x=data.x_train[:320], y=data.y_train[:320], callbacks=[every_batch])
+    assert seen == [9]  # one call of ten steps, as Keras reports it
+    model, _ = fresh_fit(0, epochs=1, samples=320)
+    assert_same(tens.model, model)
+
+
+def test_a_binary_classifier_is_evaluated_on_its_logit():
+    data = mnist1d()
+    pair = (data.x_test, (data.y_test % 2).astype("int32"))
+
+    def binary():
+        return keras.Sequential([keras.Input((40,)), keras.layers.Dense(1)])
+
+    odd = Trainer(binary, keras.optimizers.Adam(0.01), data, loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)])
+    odd.fit(seed=0, epochs=1, x=data.x_train, y=(data.y_train % 2).astype("int32"), validation=False)
+    keras_loss, keras_accuracy = odd.model.evaluate(*pair, verbose=0)
+    scores = odd.evaluate(pair)
+    assert scores["accuracy"] == pytest.approx(keras_accuracy) and scores["loss"] == pytest.approx(keras_loss, rel=1e-5)
+
+
 def test_bad_arguments_name_themselves(trainer):
     with pytest.raises(TypeError, match="optimizer"):
         Trainer(small_mlp, "sgd", mnist1d())
@@ -109,6 +135,10 @@ def test_bad_arguments_name_themselves(trainer):
         trainer.fit(weights=lambda: lab.diagnostics.mlp(3, width=16))
     with pytest.raises(ValueError, match="split"):
         trainer.evaluate("validation")
+    with pytest.raises(ValueError, match="steps_per_execution"):
+        Trainer(small_mlp, keras.optimizers.SGD(), mnist1d(), steps_per_execution=0)
+    with pytest.raises(ValueError, match="x and y"):
+        trainer.fit(x=mnist1d().x_train)
     scheduled = Trainer(small_mlp, keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)),
                         mnist1d())
     with pytest.raises(ValueError, match="learning_rate"):
