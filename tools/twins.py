@@ -1,6 +1,7 @@
 """One source for the twins: the English notebooks' code becomes the Persian notebooks' code.
 
     .venv/bin/python tools/twins.py           # rewrite book/fa/*.ipynb (and the Colab cells)
+    .venv/bin/python tools/twins.py dropout   # only book/{en,fa}/dropout.ipynb
     .venv/bin/python tools/twins.py --check   # change nothing; exit 1 if a rewrite would
 
 Edit code in book/en/ only, then run this. Cells are matched by their `id`:
@@ -68,10 +69,13 @@ def persian_twin(english, persian, where):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("topics", nargs="*", help="notebook names without .ipynb (default: all)")
     parser.add_argument("--check", action="store_true", help="report, do not write")
     args = parser.parse_args()
     stale = []
     for english_path in sorted((BOOK / "en").glob("*.ipynb")):
+        if args.topics and english_path.stem not in args.topics:
+            continue
         persian_path = BOOK / "fa" / english_path.name
         english = with_colab_cell(nbformat.read(english_path, as_version=4), english_path.name)
         persian = nbformat.read(persian_path, as_version=4)
