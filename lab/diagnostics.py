@@ -97,23 +97,29 @@ def dead_fraction(activations):
 
 
 class _EveryNSteps(keras.callbacks.Callback):
-    """Calls `_record()` before training and after every `every` training steps."""
+    """Calls `_record()` before training and then every `every` training steps.
+
+    Steps are counted by the optimizer, so the checkpoints are the same whether each step is
+    its own call into TensorFlow or `steps_per_execution` steps are: with several steps per
+    call, a record is taken after the first call that completes `every` steps since the last.
+    """
 
     def __init__(self, every):
         super().__init__()
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be a positive integer, got {every!r}")
-        self.every, self.steps, self._step = every, [], 0
+        self.every, self.steps = every, []
 
     def on_train_begin(self, logs=None):
         self._start()
+        self._first_step = int(self.model.optimizer.iterations)
         self.steps.append(0)
         self._record()
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
-        if self._step % self.every == 0:
-            self.steps.append(self._step)
+        step = int(self.model.optimizer.iterations) - self._first_step
+        if step >= self.steps[-1] + self.every:
+            self.steps.append(step)
             self._record()
 
     def _start(self):

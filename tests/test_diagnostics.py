@@ -58,6 +58,21 @@ def test_activation_monitor_records_before_and_during_training(batch):
     assert np.all((monitor.history > 0) & (monitor.history < 1))  # sigmoid means
 
 
+def test_monitor_checkpoints_do_not_depend_on_steps_per_execution(batch):
+    x, y = batch
+    histories = []
+    for steps_per_execution in (1, 2):
+        keras.utils.set_random_seed(0)
+        model = diagnostics.mlp(2, width=8, activation="sigmoid")
+        model.compile(optimizer="sgd", steps_per_execution=steps_per_execution,
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        monitor = diagnostics.ActivationMonitor(x[:16], every=2)
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False, callbacks=[monitor])
+        assert monitor.steps == [0, 2, 4, 6, 8]
+        histories.append(monitor.history)
+    np.testing.assert_allclose(*histories, rtol=1e-6)
+
+
 def test_activation_monitor_rejects_bad_interval(batch):
     with pytest.raises(ValueError, match="every"):
         diagnostics.ActivationMonitor(batch[0], every=0)
