@@ -28,29 +28,38 @@ import pytest
 
 BOOK = Path(__file__).resolve().parent
 ROOT = BOOK.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import assign  # noqa: E402  (tools/assign.py, the student versions; otter loads when used)
 
 
 class BookRun:
     """One notebook's nbval run: the student's cells it adds and the outputs it records."""
 
-    def __init__(self, file, student_folder):
-        sys.path.insert(0, str(ROOT / "tools"))
-        import assign  # tools/assign.py
+    UNSOLVED = ("student version: otter's set-up", "student version: the unanswered stubs",
+                "student version: every check fails")
+    SOLVED = "book's answers: every otter check passes"
 
-        self.file, self.student_folder = file, student_folder
+    def __init__(self, file, folder):
+        self.file, self.folder = file, folder
         self.book = nbformat.read(file.path, as_version=4)
         self.names = [entry["question"] for entry in assign.questions(self.book)]
-        target = assign.assign(file.path, student_folder)
-        student = nbformat.read(target / "student" / file.path.name, as_version=4)
+        self.executed = copy.deepcopy(self.book)
+        self.code_cells = [cell for cell in self.executed.cells if cell.cell_type == "code"]
+        self.student_cells = {}  # item name -> the cell it runs, written by prepare()
+        self.client, self.msg_id, self.cell, self.index = None, None, None, None
+        self.failed, self.started = False, None
+        self.last_item = None
+
+    def prepare(self):
+        """The student version (tools/assign.py, otter), made when the notebook's run starts."""
+        target = assign.assign(self.file.path, self.folder)
+        student = nbformat.read(target / "student" / self.file.path.name, as_version=4)
         self.student_folder = target / "student"
         self.init = next(c.source for c in student.cells if c.source.startswith("# Initialize Otter"))
         self.stubs = [c.source for c in student.cells
                       if "otter_answer_cell" in c.metadata.get("tags", [])]
-        self.executed = copy.deepcopy(self.book)
-        self.code_cells = [cell for cell in self.executed.cells if cell.cell_type == "code"]
-        self.client, self.msg_id, self.cell, self.index = None, None, None, None
-        self.failed, self.started = False, None
-        self.last_item = None
+        for name, source in self.unsolved_cells() + [self.solved_cell()]:
+            self.student_cells[name].source = source
 
     def in_student_folder(self, code):
         """`code` run with the student notebook's folder as working directory (otter reads
@@ -61,14 +70,14 @@ class BookRun:
 
     def unsolved_cells(self):
         checks = f"_unsolved = {{q: grader.check(q).passed_all for q in {self.names!r}}}"
-        return [("student version: otter's set-up", self.in_student_folder(self.init)),
-                ("student version: the unanswered stubs", "\n\n".join(self.stubs)),
-                ("student version: every check fails", self.in_student_folder(checks) +
-                 "\nassert not any(_unsolved.values()), f'checks pass unanswered: {_unsolved}'")]
+        return list(zip(self.UNSOLVED, [
+            self.in_student_folder(self.init), "\n\n".join(self.stubs),
+            self.in_student_folder(checks) +
+            "\nassert not any(_unsolved.values()), f'checks pass unanswered: {_unsolved}'"]))
 
     def solved_cell(self):
         checks = f"_solved = {{q: grader.check(q).passed_all for q in {self.names!r}}}"
-        return ("book's answers: every otter check passes", self.in_student_folder(checks) +
+        return (self.SOLVED, self.in_student_folder(checks) +
                 "\nassert all(_solved.values()), f'checks fail on the answers: {_solved}'")
 
     # ---- recording, through nbclient's own handling of kernel messages (outputs, widgets)
@@ -131,11 +140,11 @@ class BookRun:
             assert cache.match_cache_notebook(self.book), f"{self.file.path}: stored run does not match"
 
 
+RUNS = pytest.StashKey[dict]()
+
+
 def pytest_configure(config):
     config.stash[RUNS] = {}
-
-
-RUNS = pytest.StashKey[dict]()
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -155,24 +164,24 @@ def pytest_collection_modifyitems(session, config, items):
     for file, cells in files.items():
         run = config.stash[RUNS][file.nodeid] = BookRun(file, folder)
 
-        def cell(name, source):
-            new = IPyNbCell.from_parent(file, name=name, cell_num=-1,
-                                        cell=nbformat.v4.new_code_cell(source),
+        def cell(name):
+            new = IPyNbCell.from_parent(file, name=name, cell_num=-1, cell=nbformat.v4.new_code_cell(),
                                         options=collections.defaultdict(bool, check=False))
-            new.book_run = run
+            new.book_run, run.student_cells[name] = run, new.cell
             return new
 
         for item in cells:
             item.book_run, item.book_cell_number = run, item.cell_num
         first_exercise = next((item for item in cells if item.cell.metadata.get("exercise")), None)
-        if first_exercise is not None:
-            added[first_exercise] = [cell(*entry) for entry in run.unsolved_cells()]
-        run.last_item = cell(*run.solved_cell()) if first_exercise is not None else cells[-1]
-        if first_exercise is not None:
-            added[cells[-1], "after"] = [run.last_item]
+        if first_exercise is None:
+            run.last_item = cells[-1]
+            continue
+        added[first_exercise] = [cell(name) for name in BookRun.UNSOLVED]
+        run.last_item = added[cells[-1], "after"] = cell(BookRun.SOLVED)
     ordered = []
     for item in items:
-        ordered += added.get(item, []) + [item] + added.get((item, "after"), [])
+        after = added.get((item, "after"))
+        ordered += added.get(item, []) + [item] + ([after] if after else [])
     items[:] = ordered
 
 
@@ -181,6 +190,7 @@ def pytest_runtest_setup(item):
     yield
     run = getattr(item, "book_run", None)
     if run is not None and run.client is None and run.file.kernel is not None:
+        run.prepare()
         run.attach(run.file.kernel)
 
 
