@@ -23,6 +23,7 @@ import functools
 
 import keras
 import numpy as np
+from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
 from . import data as datasets
 from . import device
@@ -123,8 +124,19 @@ class Trainer:
             self.optimizer.learning_rate.assign(learning_rate)
         if validation:  # first, so that callbacks like EarlyStopping find val_loss in the logs
             callbacks.insert(0, _Validation(self))
-        return self.model.fit(x, y, batch_size=self.batch_size, epochs=epochs, verbose=0,
-                              shuffle=shuffle, callbacks=callbacks)
+        return self.model.fit(self._batches(x, y, shuffle), steps_per_epoch=-(-len(x) // self.batch_size),
+                              epochs=epochs, shuffle=False, verbose=0, callbacks=callbacks)
+
+    def _batches(self, x, y, shuffle):
+        """The batches `fit(x, y, batch_size, shuffle)` makes, epoch after epoch, from one
+        iterator: Keras builds its pipeline for arrays (its ArrayDataAdapter) and starts a new
+        iterator every epoch, which costs 20-40 ms here; repeated, the pipeline makes the same
+        batches. Under a global seed (`keras.utils.set_random_seed`, as in every notebook), Keras
+        3.15 with TensorFlow 2.21 draws the same permutation for every epoch, so with shuffling
+        the first epoch is cached and replayed, as Keras' own loop does (tests/test_experiments.py
+        fails if a new Keras reshuffles)."""
+        epoch = ArrayDataAdapter(x, y, batch_size=self.batch_size, shuffle=shuffle).get_tf_dataset()
+        return (epoch.cache() if shuffle else epoch).repeat()
 
     def reset(self, seed, weights=None):
         """Fresh weights (those `weights or build` draws after set_seed(seed)) and a fresh
