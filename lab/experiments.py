@@ -114,17 +114,16 @@ class Trainer:
             raise ValueError("learning_rate: this optimizer follows a schedule; "
                              "give the Trainer an optimizer with a float rate")
         self.reset(seed, weights)
-        steps = -(-len(x) // self.batch_size)
+        steps_per_epoch = -(-len(x) // self.batch_size)
         if self.steps_per_execution is not None:
-            steps = self.steps_per_execution
-        elif any(sees_every_batch(c) for c in callbacks):
-            steps = 1
-        self._compile(steps)
+            self._compile(self.steps_per_execution)
+        else:
+            self._compile(1 if any(sees_every_batch(c) for c in callbacks) else steps_per_epoch)
         if learning_rate is not None:
             self.optimizer.learning_rate.assign(learning_rate)
         if validation:  # first, so that callbacks like EarlyStopping find val_loss in the logs
             callbacks.insert(0, _Validation(self))
-        return self.model.fit(self._batches(x, y, shuffle), steps_per_epoch=-(-len(x) // self.batch_size),
+        return self.model.fit(self._batches(x, y, shuffle), steps_per_epoch=steps_per_epoch,
                               epochs=epochs, shuffle=False, verbose=0, callbacks=callbacks)
 
     def _batches(self, x, y, shuffle):
