@@ -123,6 +123,10 @@ class Trainer:
             self.optimizer.learning_rate.assign(learning_rate)
         if validation:  # first, so that callbacks like EarlyStopping find val_loss in the logs
             callbacks.insert(0, _Validation(self))
+        if steps_per_epoch % self._steps_per_execution:
+            # An epoch that ends inside a call: only a finite input ends that call in time.
+            return self.model.fit(x, y, batch_size=self.batch_size, epochs=epochs, shuffle=shuffle,
+                                  verbose=0, callbacks=callbacks)
         return self.model.fit(self._batches(x, y, shuffle), steps_per_epoch=steps_per_epoch,
                               epochs=epochs, shuffle=False, verbose=0, callbacks=callbacks)
 
@@ -130,7 +134,7 @@ class Trainer:
         """The batches `fit(x, y, batch_size, shuffle)` makes, epoch after epoch, from one
         iterator: Keras builds its pipeline for arrays (its ArrayDataAdapter) and starts a new
         iterator every epoch, which costs 20-40 ms here; repeated, the pipeline makes the same
-        batches. Under a global seed (`keras.utils.set_random_seed`, as in every notebook), Keras
+        batches (used when each call of the compiled step ends within one epoch). Under a global seed (`keras.utils.set_random_seed`, as in every notebook), Keras
         3.15 with TensorFlow 2.21 draws the same permutation for every epoch, so with shuffling
         the first epoch is cached and replayed, as Keras' own loop does (tests/test_experiments.py
         fails if a new Keras reshuffles)."""

@@ -134,6 +134,21 @@ def test_steps_per_execution_and_training_data_can_be_given(trainer):
     assert_same(tens.model, model)
 
 
+def test_steps_per_execution_longer_than_an_epoch_trains_each_epoch_once():
+    """100 examples in batches of 16 are 7 steps an epoch: a call of up to 64 steps must stop
+    at the epoch's end, as with Keras' fit on arrays."""
+    data = mnist1d()
+    long_calls = Trainer(small_mlp, keras.optimizers.SGD(0.05, momentum=0.9), data, batch_size=16,
+                         steps_per_execution=64)
+    long_calls.fit(seed=0, epochs=3, samples=100, validation=False)
+    assert int(long_calls.optimizer.iterations) == 3 * 7
+    lab.device.set_seed(0)
+    model = small_mlp()
+    model.compile(keras.optimizers.SGD(0.05, momentum=0.9), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(data.x_train[:100], data.y_train[:100], batch_size=16, epochs=3, verbose=0)
+    assert_same(long_calls.model, model)
+
+
 def test_a_binary_classifier_is_evaluated_on_its_logit():
     data = mnist1d()
     pair = (data.x_test, (data.y_test % 2).astype("int32"))
