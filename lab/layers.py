@@ -108,19 +108,40 @@ class PReLU(Layer):
 @_register
 class RReLU(Layer):
     """Randomized leaky ReLU (Xu, Wang, Chen & Li, "Empirical Evaluation of Rectified
-    Activations in Convolutional Network", 2015). Keras has none.
+    Activations in Convolutional Network", 2015). Keras has none. Two conventions:
 
+    variant="slope" (the default; PyTorch's `nn.RReLU`, lower=1/8, upper=1/3):
         training:   RReLU(z) = z if z ≥ 0 else α z,  α ~ U(lower, upper) drawn per element
-        inference:  α = (lower + upper) / 2
+        inference:  α = (lower + upper) / 2                    (≈ 0.229 with the defaults)
+    variant="paper" (Xu et al.'s own, after the Kaggle NDSB winner; lower=3, upper=8):
+        training:   RReLU(z) = z if z ≥ 0 else z / a,  a ~ U(lower, upper) drawn per element
+        inference:  z / ((lower + upper) / 2)                  (z / 5.5, slope ≈ 0.182)
 
-    The random slope acts as a regularizer. Defaults 1/8 and 1/3 are the paper's
-    (it writes z/a with a ~ U(3, 8)) and PyTorch's.
+    The two draw different slopes: 1/a with a ~ U(3, 8) lies in [1/8, 1/3] too, but is not
+    uniform there (it crowds towards 1/8), and its mean, ln(8/3)/5 ≈ 0.196, is not the
+    paper's test slope 1/5.5 (the paper averages the divisor, not the slope). Either way the
+    random slope acts as a regularizer. lower and upper default to the variant's values;
+    slopes must lie in [0, 1), divisors in [1, ∞).
     """
 
-    def __init__(self, lower=1 / 8, upper=1 / 3, seed=None, **kwargs):
+    VARIANTS = ("slope", "paper")
+    DEFAULTS = {"slope": (1 / 8, 1 / 3), "paper": (3.0, 8.0)}
+
+    def __init__(self, lower=None, upper=None, seed=None, variant="slope", **kwargs):
         super().__init__(**kwargs)
-        self.lower = _checks.unit_interval("lower", lower)
-        self.upper = _checks.unit_interval("upper", upper)
+        self.variant = _checks.choice("variant", variant, self.VARIANTS)
+        default_lower, default_upper = self.DEFAULTS[variant]
+        lower = default_lower if lower is None else lower
+        upper = default_upper if upper is None else upper
+        if variant == "slope":
+            self.lower = _checks.unit_interval("lower", lower)
+            self.upper = _checks.unit_interval("upper", upper)
+        else:
+            self.lower, self.upper = _checks.number("lower", lower), _checks.number("upper", upper)
+            for name, value in (("lower", self.lower), ("upper", self.upper)):
+                if value < 1:
+                    raise ValueError(f"{name} must be >= 1 with variant='paper' (a divisor: the "
+                                     f"negative part is z / a), got {value}")
         if self.lower > self.upper:
             raise ValueError(f"lower must be <= upper, got lower={lower} > upper={upper}")
         self.seed = seed
@@ -129,10 +150,12 @@ class RReLU(Layer):
 
     def call(self, inputs, training=False):
         if training:
-            alpha = keras.random.uniform(ops.shape(inputs), self.lower, self.upper,
-                                         dtype=inputs.dtype, seed=self.seed_generator)
+            draw = keras.random.uniform(ops.shape(inputs), self.lower, self.upper,
+                                        dtype=inputs.dtype, seed=self.seed_generator)
+            alpha = draw if self.variant == "slope" else 1 / draw
         else:
-            alpha = (self.lower + self.upper) / 2
+            mean = (self.lower + self.upper) / 2
+            alpha = mean if self.variant == "slope" else 1 / mean
         return ops.where(inputs >= 0, inputs, alpha * inputs)
 
     def compute_output_shape(self, input_shape):
@@ -140,7 +163,7 @@ class RReLU(Layer):
 
     def get_config(self):
         return {**super().get_config(), "lower": self.lower, "upper": self.upper,
-                "seed": self.seed}
+                "seed": self.seed, "variant": self.variant}
 
 
 # ---------------------------------------------------------- batch normalization

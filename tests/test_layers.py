@@ -110,6 +110,30 @@ def test_rrelu_draws_new_slopes_each_call():
     assert not np.allclose(layer(x, training=True), layer(x, training=True))
 
 
+def test_rrelu_paper_variant_divides_by_a_uniform_divisor():
+    """Xu et al.'s own form: z / a with a ~ U(3, 8) in training, z / 5.5 at inference."""
+    layer = layers.RReLU(seed=5, variant="paper")
+    assert (layer.lower, layer.upper) == (3.0, 8.0)
+    divisors = -1 / np.asarray(layer(-np.ones(200_000, "float32"), training=True), "float64")
+    assert divisors.min() >= 3 - 1e-5 and divisors.max() <= 8 + 1e-5
+    cdf = (np.sort(divisors) - 3) / 5
+    d = np.max(np.abs(cdf - np.arange(1, len(cdf) + 1) / len(cdf)))
+    assert d < 1.95 / math.sqrt(len(cdf))
+    # The slopes 1/a are not uniform: their mean is ln(8/3)/5 ≈ 0.196, not the test slope 1/5.5.
+    np.testing.assert_allclose((1 / divisors).mean(), math.log(8 / 3) / 5, rtol=2e-3)
+    np.testing.assert_allclose(layer(np.array([-5.5, 2.0], "float32")), [-1.0, 2.0], rtol=1e-6)
+    positive = rng.uniform(0, 5, 100).astype("float32")
+    np.testing.assert_array_equal(layer(positive, training=True), positive)
+
+
+def test_rrelu_defaults_follow_the_variant():
+    assert (layers.RReLU().lower, layers.RReLU().upper) == (1 / 8, 1 / 3)
+    np.testing.assert_allclose(layers.RReLU()(np.array([-1.0], "float32")), [-(1 / 8 + 1 / 3) / 2])
+    paper = layers.RReLU(2.0, 4.0, variant="paper")
+    np.testing.assert_allclose(paper(np.array([-3.0], "float32")), [-1.0], rtol=1e-6)
+    assert layers.RReLU.from_config(paper.get_config()).variant == "paper"
+
+
 # ------------------------------------------------------------------- batch normalization
 
 @pytest.mark.parametrize("shape,axis", [((32, 5), -1), ((8, 6, 5), -1), ((4, 3, 3, 5), -1),
@@ -234,6 +258,10 @@ def test_mc_dropout_predictions_average_to_the_deterministic_one():
     (lambda: layers.MCAlphaDropout(1.0), "rate"),
     (lambda: layers.RReLU(0.4, 0.2), "lower must be <= upper"),
     (lambda: layers.RReLU(-0.1, 0.2), "lower"),
+    (lambda: layers.RReLU(3, 8), "lower"), (lambda: layers.RReLU(variant="pytorch"), "variant"),
+    (lambda: layers.RReLU(0.1, 0.3, variant="paper"), "lower"),
+    (lambda: layers.RReLU(3, 0.5, variant="paper"), "upper"),
+    (lambda: layers.RReLU(8, 3, variant="paper"), "lower must be <= upper"),
     (lambda: layers.LeakyReLU(-0.5), "negative_slope"),
     (lambda: activations.leaky_relu(np.ones(2), 1.5), "negative_slope"),
     (lambda: layers.BatchNormalization(momentum=1.0), "momentum"),
@@ -257,6 +285,7 @@ def test_rejects_wrong_types_and_shapes():
 
 @pytest.mark.parametrize("layer", [
     layers.LeakyReLU(0.1), layers.ELU(0.5), layers.PReLU(shared_axes=[1]), layers.RReLU(0.1, 0.2),
+    layers.RReLU(variant="paper"),
     layers.BatchNormalization(momentum=0.9), layers.Dropout(0.2), layers.AlphaDropout(0.1),
     layers.MCDropout(0.3), layers.MCAlphaDropout(0.1),
 ])
