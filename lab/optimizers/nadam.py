@@ -10,14 +10,18 @@ class Nadam(Optimizer):
     """Nadam (Dozat, ICLR workshop 2016): Adam whose momentum looks one step ahead (Nesterov).
 
         μ_k = ρ₁ (1 − ½ · 0.96^(d·k)),   U_k = μ₁ μ₂ ⋯ μ_k
-        s ← ρ₁ s + (1 − ρ₁) g;   r ← ρ₂ r + (1 − ρ₂) g ⊙ g
+        keras: s ← ρ₁ s + (1 − ρ₁) g        paper: s ← μ_k s + (1 − μ_k) g
+        r ← ρ₂ r + (1 − ρ₂) g ⊙ g
         ŝ = μ_{k+1} s / (1 − U_{k+1}) + (1 − μ_k) g / (1 − U_k);   r̂ = r / (1 − ρ₂ᵏ)
         θ ← θ − ϵ ŝ / (sqrt(r̂) + δ)
 
-    The momentum schedule μ_k warms ρ₁ up. Keras 3 uses d = 1, so μ_k reaches ρ₁ within
-    about 100 steps; Dozat's paper (and Keras 2, PyTorch) use d = 0.004 (`variant="paper"`),
-    so μ_k stays near ρ₁/2 for thousands of steps. U_k is one optimizer-wide variable,
-    advanced once per step before the per-variable updates.
+    `variant="keras"` (the default) is Keras 3's Nadam: d = 1, so μ_k reaches ρ₁ within
+    about 100 steps, and the first moment s decays with the constant ρ₁ (as in Keras 2 and
+    PyTorch). `variant="paper"` is Dozat's Algorithm 2 with the schedule of his experiments:
+    d = 0.004 (μ_k stays near ρ₁/2 for thousands of steps), and s decays with the scheduled
+    μ_k itself, which makes 1 − U_k exactly the sum of s's weights (the bias correction).
+    U_k is one optimizer-wide variable, advanced once per step before the per-variable
+    updates.
     """
 
     SCHEDULE_DECAY = {"keras": 1.0, "paper": 0.004}
@@ -63,7 +67,8 @@ class Nadam(Optimizer):
         # float32 is 0.00099998713); doing the same keeps us equal for large steps too.
         rho_1, rho_2 = ops.cast(self.beta_1, dtype), ops.cast(self.beta_2, dtype)
         s, r = self._slots(variable, self.first_moments, self.second_moments)
-        self.assign_add(s, (g - s) * (1 - rho_1))
+        decay_1 = rho_1 if self.variant == "keras" else mu_k  # the paper: s ← μ_k s + (1 − μ_k) g
+        self.assign_add(s, (g - s) * (1 - decay_1))
         self.assign_add(r, (ops.square(g) - r) * (1 - rho_2))
         s_hat = mu_next * s / (1 - u_next) + (1 - mu_k) * g / (1 - u_k)
         r_hat = r / (1 - ops.power(rho_2, k))
