@@ -1,8 +1,9 @@
-"""Callbacks of the chapter: performance scheduling, early stopping and the learning-rate
-range test, written from scratch as `keras.callbacks.Callback` subclasses.
+"""Callbacks of the chapter: performance scheduling, early stopping, the learning-rate
+range test and 1cycle's cyclical momentum, written from scratch as `keras.callbacks.Callback`
+subclasses.
 
 `ReduceLROnPlateau` and `EarlyStopping` are twins of Keras' (same arguments, defaults and
-epoch-by-epoch decisions); `LRFinder` has no Keras twin.
+epoch-by-epoch decisions); `LRFinder` and `OneCycleMomentum` have no Keras twin.
 """
 import math
 
@@ -231,3 +232,59 @@ class LRFinder(keras.callbacks.Callback):
         if not self.losses:
             raise RuntimeError("LRFinder has no record yet: run model.fit with it first")
         return self.learning_rates[int(np.nanargmin(self.losses))] / 10
+
+
+class OneCycleMomentum(keras.callbacks.Callback):
+    """Smith's cyclical momentum for a 1cycle run (Smith, "A disciplined approach to neural
+    network hyper-parameters", 2018): momentum moves against the learning rate, from
+    `max_momentum` down to `min_momentum` while the rate climbs, back up while it falls, and
+    stays at `max_momentum` in the final part.
+
+    The phases are those of `schedule`, the `lab.optimizers.schedules.OneCycle` that drives
+    the rate: T₁ = (1 − a) T / 2 steps down, T₁ steps up, then flat. Before every batch the
+    callback reads the optimizer's step t (`iterations`) and assigns α(t) to the optimizer's
+    momentum. That needs `lab.optimizers.SGD` with a momentum > 0, whose step reads a
+    variable; Keras' SGD bakes its Python float into the traced step, so assigning it would
+    silently do nothing, and it is refused (TypeError).
+
+        schedule = lab.optimizers.schedules.OneCycle(0.4, total_steps)
+        model.compile(lab.optimizers.SGD(schedule, momentum=0.95), ...)
+        model.fit(..., callbacks=[lab.callbacks.OneCycleMomentum(schedule)])
+    """
+
+    def __init__(self, schedule, max_momentum=0.95, min_momentum=0.85):
+        super().__init__()
+        from .optimizers.schedules import OneCycle
+        if not isinstance(schedule, OneCycle):
+            raise TypeError(f"schedule must be a lab.optimizers.schedules.OneCycle, got "
+                            f"{type(schedule).__name__}")
+        self.schedule = schedule
+        self.max_momentum = _checks.unit_interval("max_momentum", max_momentum)
+        self.min_momentum = _checks.unit_interval("min_momentum", min_momentum)
+        if self.min_momentum > self.max_momentum:
+            raise ValueError(f"min_momentum must be <= max_momentum, got {min_momentum} > "
+                             f"{max_momentum}")
+        self.momenta = []
+
+    def momentum_at(self, step):
+        """α(t) for the optimizer step t (0 for the first update); arrays too."""
+        t = np.asarray(step, dtype="float64")
+        t_1 = (1 - self.schedule.annihilation_fraction) * self.schedule.total_steps / 2
+        high, low = self.max_momentum, self.min_momentum
+        return np.interp(t, [0.0, t_1, 2 * t_1], [high, low, high])
+
+    def on_train_begin(self, logs=None):
+        from .optimizers import SGD
+        optimizer = self.model.optimizer
+        if not isinstance(optimizer, SGD) or optimizer._momentum_variable is None:
+            raise TypeError("OneCycleMomentum needs lab.optimizers.SGD created with a momentum "
+                            "> 0 (a variable its step reads); Keras' SGD fixes its momentum "
+                            f"when the step is traced. Got {type(optimizer).__name__} with "
+                            f"momentum {getattr(optimizer, 'momentum', None)}")
+        self.momenta = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        optimizer = self.model.optimizer
+        momentum = float(self.momentum_at(int(optimizer.iterations)))
+        optimizer.momentum = momentum
+        self.momenta.append(momentum)

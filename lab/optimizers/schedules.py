@@ -121,16 +121,24 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 @keras.saving.register_keras_serializable(package="lab")
 class OneCycle(LearningRateSchedule):
-    """1cycle (Smith, "A disciplined approach to neural network hyper-parameters", 2018).
+    """1cycle (Smith, "A disciplined approach to neural network hyper-parameters", 2018;
+    arXiv:1803.09820), with the proportions of Géron's `OneCycleScheduler` (Hands-On ML, ch. 11).
 
-    Over `total_steps` T, with a = `annihilation_fraction` and T₁ = (1 − a) T / 2:
+    Smith's policy is one cycle of two equal steps, the rate rising linearly from a low
+    bound to a high one and falling back, "smaller than the total number of
+    iterations/epochs", after which the rate is allowed "to decrease several orders of
+    magnitude less than the initial learning rate for the remaining iterations". How long
+    the last part is and how low it goes, he leaves open. Over `total_steps` T, with
+    a = `annihilation_fraction` and T₁ = (1 − a) T / 2:
         0 ≤ t < T₁:    η₀ → η_max linearly      (warm up: the large rate regularizes)
         T₁ ≤ t < 2T₁:  η_max → η₀ linearly
         2T₁ ≤ t ≤ T:   η₀ → η_end linearly       (annihilation), then η_end
-    Defaults follow Smith and Géron: η₀ = η_max / 10, η_end = η₀ / 1000, a = 0.1. Pick
-    η_max with `lab.callbacks.LRFinder`. Smith also cycles momentum the other way
-    (0.95 → 0.85 → 0.95); Keras' optimizers fix momentum when they are traced, so this
-    schedule only drives the rate. Keras has no twin.
+    The defaults are Géron's choices, not Smith's: η₀ = η_max / 10, η_end = η₀ / 1000
+    (η_max / 10⁴) and a = 0.1, so 45% up, 45% down, 10% annihilation (PyTorch's
+    `OneCycleLR` defaults differ: 30% up, from η_max / 25, cosine-shaped). Pick η_max with `lab.callbacks.LRFinder`. Smith also
+    cycles momentum the other way (0.95 → 0.85 → 0.95): `lab.callbacks.OneCycleMomentum`
+    does that for `lab.optimizers.SGD`, whose momentum is a variable; Keras' SGD fixes its
+    momentum when the step is traced. Keras has no 1cycle schedule.
     """
 
     def __init__(self, max_learning_rate, total_steps, initial_learning_rate=None,

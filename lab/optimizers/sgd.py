@@ -15,31 +15,61 @@ class SGD(_NesterovLookAhead, Optimizer):
 
     The slide's Nesterov evaluates g at the interim point θ̃ = θ + α v. Keras (and this twin)
     store that look-ahead point φ in the variable, so the gradient `model.fit` computes is
-    already taken at θ̃ (Sutskever et al., ICML 2013, change of variables); the update above
-    is the slide's rewritten for φ. `slide_theta(variable)` gives back the slide's θ = φ − α v.
+    already taken at θ̃; the update above is the slide's rewritten for φ, the change of
+    variables of Bengio, Boulanger-Lewandowski & Pascanu ("Advances in optimizing recurrent
+    networks", ICASSP 2013, arXiv:1212.0901, §3.5; Sutskever et al., ICML 2013, write NAG in
+    the slide's form). `slide_theta(variable)` gives back the slide's θ = φ − α v.
+
+    `momentum` α is a float in [0, 1) (Keras' default 0). With α > 0 it is kept in a
+    non-trainable float32 variable (Keras casts its Python float through float32 too, so
+    the steps are bit-identical to Keras'), read by the traced step: assigning
+    `optimizer.momentum = 0.85` during training takes effect at the next step without
+    retracing, which is what `lab.callbacks.OneCycleMomentum` does. Keras' own SGD bakes
+    its float into the traced step, so changing it after the first step has no effect.
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.momentum = _checks.unit_interval("momentum", momentum)
+        momentum = _checks.unit_interval("momentum", momentum)
         if not isinstance(nesterov, bool):
             raise TypeError(f"nesterov must be a bool, got {type(nesterov).__name__}")
         self.nesterov = nesterov
+        self._momentum_variable = None
+        if momentum:
+            with keras.name_scope(self.name, caller=self):
+                self._momentum_variable = keras.Variable(
+                    momentum, name="momentum", dtype="float32", trainable=False,
+                    aggregation="only_first_replica")  # tracked on assignment
+
+    @property
+    def momentum(self):
+        """α as a Python float (0.0 when built without momentum)."""
+        if self._momentum_variable is None:
+            return 0.0
+        return float(ops.convert_to_numpy(self._momentum_variable))
+
+    @momentum.setter
+    def momentum(self, value):
+        value = _checks.unit_interval("momentum", value)
+        if self._momentum_variable is None:
+            raise ValueError("this SGD was created with momentum=0 (plain SGD, no velocity): "
+                             "create it with a momentum > 0 to change it during training")
+        self._momentum_variable.assign(value)
 
     def build(self, var_list):
         if self.built:
             return
         super().build(var_list)
         self.velocities = (self.add_optimizer_variables(var_list, "velocity")
-                           if self.momentum else [])
+                           if self._momentum_variable is not None else [])
 
     def update_step(self, gradient, variable, learning_rate):
         lr = ops.cast(learning_rate, variable.dtype)
         g = ops.cast(gradient, variable.dtype)
-        if not self.momentum:
+        if self._momentum_variable is None:
             self.assign_sub(variable, g * lr)
             return
-        alpha = ops.cast(self.momentum, variable.dtype)
+        alpha = ops.cast(self._momentum_variable, variable.dtype)
         (v,) = self._slots(variable, self.velocities)
         self.assign(v, v * alpha - g * lr)
         if self.nesterov:
