@@ -180,9 +180,13 @@ class BatchNormalization(Layer):
 
     y is computed as x · k + (β − μ k) with k = γ / sqrt(σ² + ε): the same formula with the
     per-feature work done once, leaving one multiply and one add per element (as TensorFlow).
-    Keras' defaults: ε = 1e-3 (the paper's examples use 1e-5), p = 0.99 (PyTorch's
-    momentum=0.1 means the same p = 0.9 the other way round). As in Keras, a layer with
-    `trainable=False` normalizes with the moving statistics even when training.
+    Keras' defaults: ε = 1e-3 (the paper gives no value, only "a constant added for numerical
+    stability"; PyTorch's default is 1e-5), p = 0.99. `momentum` is the moving average's
+    decay rate, not an optimizer's momentum: p = 0.99 keeps 99 % of the old value (PyTorch's
+    momentum=0.1 is the weight of the new value, i.e. p = 0.9). As in Keras, the moving
+    variance averages the biased σ²_B; the paper's Algorithm 2 uses the unbiased
+    m/(m − 1) · E[σ²_B] at inference. As in Keras, a layer with `trainable=False`
+    normalizes with the moving statistics even when training.
     Not supported here: masks, batch renormalization, synchronized statistics.
     """
 
