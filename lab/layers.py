@@ -346,10 +346,13 @@ class AlphaDropout(_RandomDrop):
 class MCDropout(Dropout):
     """Monte Carlo dropout (Gal & Ghahramani, ICML 2016): dropout that stays on at inference.
 
-    Averaging many stochastic predictions approximates Bayesian model averaging and their
-    spread measures the model's uncertainty. Only this layer is forced on: calling the
-    model with `training=True` instead would also switch batch normalization to batch
-    statistics and update its moving averages.
+    Each stochastic pass uses one dropout mask, a sample of the weights from the approximate
+    posterior q(W) that dropout training fits. Averaging the passes' predicted probabilities
+    estimates the predictive distribution; its entropy is the total uncertainty, and the
+    part the passes disagree about (the mutual information) is the model's own, epistemic
+    uncertainty. Only this layer is forced on: in plain Keras one calls the model with
+    `training=True`, which is fine without batch normalization but would also switch
+    batch normalization to batch statistics and update its moving averages.
     """
 
     always_on = True
@@ -357,6 +360,10 @@ class MCDropout(Dropout):
 
 @_register
 class MCAlphaDropout(AlphaDropout):
-    """Monte Carlo alpha dropout: `AlphaDropout` kept on at inference, for SELU networks."""
+    """Monte Carlo alpha dropout: `AlphaDropout` kept on at inference, for SELU networks.
+
+    Like `MCDropout`, it forces only itself on, so the rest of the model stays in inference
+    mode.
+    """
 
     always_on = True
