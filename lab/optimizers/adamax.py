@@ -36,10 +36,11 @@ class Adamax(Optimizer):
         lr = ops.cast(learning_rate, dtype)
         delta = self.epsilon
         g = ops.cast(gradient, dtype)
-        correction_1 = 1 - ops.power(ops.cast(self.beta_1, dtype), self._step(dtype))
+        rho_1, rho_2 = self.beta_1, self.beta_2
+        correction_1 = 1 - ops.power(ops.cast(rho_1, dtype), self._step(dtype))
         s, r = self._slots(variable, self.first_moments, self.norms)
-        self.assign_add(s, (g - s) * (1 - self.beta_1))
-        self.assign(r, ops.maximum(self.beta_2 * r, ops.abs(g)))
+        self.assign_add(s, (g - s) * (1 - rho_1))
+        self.assign(r, ops.maximum(rho_2 * r, ops.abs(g)))
         self.assign_sub(variable, lr * s / (correction_1 * (r + delta)))
 
     def get_config(self):
