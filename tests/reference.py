@@ -77,7 +77,26 @@ def adam_slide(theta0, grad, steps, lr, rho1, rho2, delta):
 
 
 def nadam_paper(theta0, grad, steps, lr, beta1, beta2, epsilon, schedule_decay=0.004):
-    """Dozat (2016), Algorithm 2 with μ_t = β₁(1 − ½·0.96^(t·ψ)), ψ = schedule_decay."""
+    """Dozat (2016), Algorithm 2, line by line (his μ_t is our schedule, his ν is β₂, α_t = lr),
+    with the schedule of his experiments, μ_t = β₁(1 − ½·0.96^(t·ψ)), ψ = schedule_decay."""
+    theta, m, n, out = theta0.copy(), np.zeros_like(theta0), np.zeros_like(theta0), []
+    mu = [beta1 * (1 - 0.5 * 0.96 ** (t * schedule_decay)) for t in range(steps + 2)]
+    for t in range(1, steps + 1):
+        g = grad(theta)
+        g_hat = g / (1 - math.prod(mu[1:t + 1]))
+        m = mu[t] * m + (1 - mu[t]) * g              # the first moment decays with μ_t, not β₁
+        m_hat = m / (1 - math.prod(mu[1:t + 2]))
+        n = beta2 * n + (1 - beta2) * g * g
+        n_hat = n / (1 - beta2**t)
+        m_bar = (1 - mu[t]) * g_hat + mu[t + 1] * m_hat
+        theta = theta - lr * m_bar / (np.sqrt(n_hat) + epsilon)
+        out.append(theta.copy())
+    return out
+
+
+def nadam_schedule_only(theta0, grad, steps, lr, beta1, beta2, epsilon, schedule_decay=0.004):
+    """Keras' Nadam (first moment with β₁) given Dozat's 0.004 schedule: what lab's
+    `variant="paper"` was before it followed Algorithm 2, and Keras 2's Nadam."""
     theta, m, n, out = theta0.copy(), np.zeros_like(theta0), np.zeros_like(theta0), []
     mu = [beta1 * (1 - 0.5 * 0.96 ** (t * schedule_decay)) for t in range(steps + 2)]
     for t in range(1, steps + 1):

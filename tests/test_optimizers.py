@@ -156,33 +156,14 @@ def test_adam_slide_variant_follows_the_slide():
     assert_close_path(ours, slide)
 
 
-def nadam_algorithm_2(theta0, grad, steps, lr, beta_1, beta_2, epsilon, schedule_decay=0.004):
-    """Dozat (2016), Algorithm 2, line by line (his μ_t is our schedule, his ν is β₂, α_t = lr),
-    with the schedule of his experiments, μ_t = β₁(1 − ½·0.96^(t·ψ)), ψ = schedule_decay."""
-    theta, m, n, out = theta0.copy(), np.zeros_like(theta0), np.zeros_like(theta0), []
-    mu = [beta_1 * (1 - 0.5 * 0.96 ** (t * schedule_decay)) for t in range(steps + 2)]
-    for t in range(1, steps + 1):
-        g = grad(theta)
-        g_hat = g / (1 - math.prod(mu[1:t + 1]))
-        m = mu[t] * m + (1 - mu[t]) * g              # the first moment decays with μ_t, not β₁
-        m_hat = m / (1 - math.prod(mu[1:t + 2]))
-        n = beta_2 * n + (1 - beta_2) * g * g
-        n_hat = n / (1 - beta_2**t)
-        m_bar = (1 - mu[t]) * g_hat + mu[t + 1] * m_hat
-        theta = theta - lr * m_bar / (np.sqrt(n_hat) + epsilon)
-        out.append(theta.copy())
-    return out
-
-
 def test_nadam_paper_variant_follows_dozat():
     theta0, grad = start()
-    paper = nadam_algorithm_2(theta0, grad, 60, LR, ALPHA, 1 - 2.0**-10, 2.0**-24)
+    paper = reference.nadam_paper(theta0, grad, 60, LR, ALPHA, 1 - 2.0**-10, 2.0**-24)
     ours = run_linear(optimizers.Nadam(LR, beta_1=ALPHA, beta_2=1 - 2.0**-10, epsilon=2.0**-24,
                                        variant="paper"))
     assert_close_path(ours, paper, tolerance=1e-7)  # 0.96**(0.004 k) goes through float32
-    # ... and it is not the schedule alone: Keras' first moment (β₁) with Dozat's schedule
-    # is reference.nadam_paper, which parts from Algorithm 2.
-    schedule_only = reference.nadam_paper(theta0, grad, 60, LR, ALPHA, 1 - 2.0**-10, 2.0**-24)
+    # ... and it is not the schedule alone (Keras' first moment, β₁, with Dozat's schedule).
+    schedule_only = reference.nadam_schedule_only(theta0, grad, 60, LR, ALPHA, 1 - 2.0**-10, 2.0**-24)
     assert max(float(np.max(np.abs(a - b))) for a, b in zip(ours, schedule_only)) > 1e-3
 
 
