@@ -1,7 +1,10 @@
 """The chapter's glossary, one source for both languages.
 
 ``book/glossary.yml`` lists every technical term once: the English term, the Persian term,
-Persian forms to avoid, and a one-sentence definition in each language. A page writes
+Persian forms to avoid (``avoid``; ``allow`` lists words that contain an avoided form and mean
+something else), a one-sentence definition in each language, and where the slides call it
+something else, their wording (``slides``), so a student holding the slides finds the term.
+A page writes
 
     ```{glossary-table}
     ```
@@ -23,6 +26,7 @@ GLOSSARY = Path(__file__).resolve().parent.parent / "book" / "glossary.yml"
 
 HEADERS = {"en": ("English", "Persian", "Definition"),
            "fa": ("اصطلاح", "معادل انگلیسی", "تعریف")}
+SLIDES = {"en": "In the slides: ", "fa": "در اسلایدها: "}
 
 
 # Unicode puts پ چ ژ گ after the Arabic letters; a Persian reader expects the Persian alphabet.
@@ -81,8 +85,11 @@ class GlossaryTable(SphinxDirective):
         group += head
         body = nodes.tbody()
         for entry in load(language=language):
+            definition = entry[f"definition_{language}"]
+            if "slides" in entry:
+                definition += f" {SLIDES[language]}«{entry['slides']}»."
             body += _row([_cell(entry[language]), _cell(entry[other], other),
-                          _cell(entry[f"definition_{language}"])])
+                          _cell(definition)])
         group += body
         return [table]
 
