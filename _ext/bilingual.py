@@ -9,6 +9,7 @@ extension
 - puts a link to the twin page at the top of every page of either tree (and a
   ``<link rel="alternate" hreflang>`` in its head);
 - keeps the previous/next links of a page within its language;
+- writes the numbers glued into a Persian page's prose (``{glue:text}``) in Persian digits;
 - warns when a page has no twin, so ``jupyter-book build -W`` fails on an unpaired page.
 
 How the interface text becomes Persian: Sphinx's ``language`` is global to a build, but all the
@@ -33,6 +34,7 @@ import html
 from pathlib import Path
 
 import sphinx
+from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
 from sphinx import locale
 from sphinx.util import logging
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 TREES = {"en": "book/en/", "fa": "book/fa/"}
 NAMES = {"en": "English", "fa": "فارسی"}  # the twin link's text, in the twin's language
+# Latin digits, decimal point and thousands separator -> Persian ones («٫», «٬»)
+PERSIAN_NUMBER = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 DEFAULT = "en"  # the language of every other page (the landing page, search, index)
 
 # The gettext catalogs that the interface text goes through: Sphinx's own (pydata-sphinx-theme
@@ -198,6 +202,16 @@ def switch_for_doctree(app, doctree, docname):
     use_language(app, page_language(docname))
 
 
+def persian_glued_numbers(app, doctree, docname):
+    # Values glued into the prose (lab.report.glue, {glue:text}`name:.3f`) are numbers that
+    # Python formats in Latin digits; a Persian page states them in Persian digits.
+    if page_language(docname) != "fa":
+        return
+    for node in list(doctree.findall(nodes.inline)):
+        if "pasted-text" in node["classes"]:
+            node[:] = [nodes.Text(node.astext().translate(PERSIAN_NUMBER))]
+
+
 def switch_for_page(app, pagename, templatename, context, doctree):
     # Runs before the themes' own handlers (priority 100 < 500), whose tooltips and labels
     # then come out in the page's language; the templates are rendered after all handlers.
@@ -296,6 +310,7 @@ def setup(app):
     app.connect("builder-inited", translate_hidden_cells)  # after myst-nb has added its node
     app.connect("env-check-consistency", check_twins)
     app.connect("doctree-resolved", switch_for_doctree)
+    app.connect("doctree-resolved", persian_glued_numbers)
     app.connect("html-page-context", switch_for_page, priority=100)
     app.connect("html-page-context", keep_navigation_in_language)
     app.connect("html-page-context", mark_page)

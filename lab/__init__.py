@@ -16,7 +16,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 from . import device  # noqa: E402  (imports TensorFlow quietly; keep it first)
 from . import (  # noqa: E402
     activations, callbacks, clipping, constraints, data, diagnostics, exercises, experiments,
-    initializers, layers, optimizers, plots, regularizers, trajectories,
+    initializers, layers, optimizers, plots, regularizers, report, trajectories,
 )
 
 LANGUAGES = plots.LANGUAGES
