@@ -177,3 +177,25 @@ def test_twins_build_in_their_languages(tmp_path):
     # The interface text: Sphinx's own theme says "Navigation" and "Quick search".
     assert "Navigation" in english and "Navigation" not in persian
     assert "ناوبری" in persian
+
+
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([A-Za-z_]\w*)")
+GLUE_CALL = re.compile(r"""lab\.report\.glue\(\s*["']([A-Za-z_]\w*)["']""")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sources("en", (".ipynb",)))
+def test_every_glued_value_is_stored_once(language, name):
+    """A number the prose quotes from the run ({glue:text}`key:.3f`) is stored by exactly one
+    lab.report.glue("key", …) call of the same notebook, and the twins quote the same keys."""
+    cells = notebook(language, name)["cells"]
+    quoted = {key for cell in cells if cell["cell_type"] == "markdown"
+              for key in GLUE_ROLE.findall(source(cell))}
+    stored = [key for cell in cells if cell["cell_type"] == "code"
+              for key in GLUE_CALL.findall(source(cell))]
+    assert not quoted - set(stored), f"{language}/{name}: quoted but never glued: {sorted(quoted - set(stored))}"
+    assert len(stored) == len(set(stored)), f"{language}/{name}: glued twice: {sorted(k for k in stored if stored.count(k) > 1)}"
+    twin = "fa" if language == "en" else "en"
+    twin_quoted = {key for cell in notebook(twin, name)["cells"] if cell["cell_type"] == "markdown"
+                   for key in GLUE_ROLE.findall(source(cell))}
+    assert quoted == twin_quoted, f"{name}: the twins quote different values: {sorted(quoted ^ twin_quoted)}"
