@@ -149,6 +149,27 @@ def test_notebook_pages_show_no_stderr(site):
                             f"{re.sub('<[^>]+>', '', block)[:300]!r}")
 
 
+def test_glued_numbers_are_pasted_in_the_page_language(site):
+    """Numbers the prose quotes from the run ({glue:text}) are pasted on the built pages:
+    Latin digits on English pages, Persian digits on Persian ones, the same count on both."""
+    pasted = {}
+    for language in ("en", "fa"):
+        for page in pages(site, language):
+            values = re.findall(r'<span class="pasted-text">([^<]*)</span>',
+                                page.read_text(encoding="utf-8"))
+            pasted[language, page.name] = values
+            for value in values:
+                digits = re.findall(r"\d", value)
+                assert digits, f"{page.relative_to(site)}: pasted {value!r}, not a number"
+                latin = all("0" <= d <= "9" for d in digits)
+                assert latin == (language == "en"), \
+                    f"{page.relative_to(site)}: pasted {value!r} in the other language's digits"
+    assert any(pasted.values()), "no page pastes a glued number"
+    for (language, name), values in pasted.items():
+        if language == "en":
+            assert len(values) == len(pasted.get(("fa", name), [])), f"{name}: twins paste differently"
+
+
 def test_answers_are_behind_a_toggle_and_checks_are_off_the_site(site):
     """Each exercise's answer cell is collapsed (tag hide-input) and its tests are not shown."""
     total = 0
