@@ -1,4 +1,4 @@
-"""How long one redraw of the trajectory widget (notebook adam_nadam) takes: the paths of the
+"""How long one redraw of the trajectory widget (notebook optimizer_comparison) takes: the paths of the
 chosen optimizers (`lab.trajectories.run`) plus the figure (`lab.plots.trajectories`)
 rendered to PNG as Jupyter's inline backend does. The target is under 100 ms.
 
