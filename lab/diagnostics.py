@@ -12,8 +12,11 @@ import tensorflow as tf
 
 
 def mlp(depth, width=100, activation="relu", kernel_initializer="glorot_uniform",
-        input_dim=40, num_classes=10):
+        input_dim=40, num_classes=10, after_hidden=None):
     """A plain deep MLP: `depth` hidden `Dense(width, activation)` layers, then logits.
+
+    `after_hidden`, if given, makes a layer that follows every hidden layer, e.g.
+    `after_hidden=lambda: lab.layers.Dropout(0.2)`.
 
     The output layer has no activation (train with `from_logits=True`), so every
     `Dense` but the last is a hidden layer whose statistics we look at.
@@ -26,15 +29,21 @@ def mlp(depth, width=100, activation="relu", kernel_initializer="glorot_uniform"
         raise ValueError(f"depth must be a positive integer, got {depth!r}")
     if not isinstance(width, int) or width < 1:
         raise ValueError(f"width must be a positive integer, got {width!r}")
+    if after_hidden is not None and (isinstance(after_hidden, keras.layers.Layer)
+                                     or not callable(after_hidden)):
+        raise TypeError("after_hidden must be a function that makes a new layer, such as "
+                        f"lambda: lab.layers.Dropout(0.2) (one layer would be shared), got {after_hidden!r}")
     initializer = keras.initializers.get(kernel_initializer)
 
     def fresh_initializer():
         return type(initializer).from_config(initializer.get_config())
 
     layers = [keras.Input((input_dim,))]
-    layers += [keras.layers.Dense(width, activation=activation,
-                                  kernel_initializer=fresh_initializer())
-               for _ in range(depth)]
+    for _ in range(depth):
+        layers.append(keras.layers.Dense(width, activation=activation,
+                                         kernel_initializer=fresh_initializer()))
+        if after_hidden is not None:
+            layers.append(after_hidden())
     layers.append(keras.layers.Dense(num_classes, kernel_initializer=fresh_initializer()))
     return keras.Sequential(layers)
 

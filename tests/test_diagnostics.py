@@ -17,6 +17,15 @@ def test_mlp_shape_and_depth():
     assert model.layers[-1].activation is keras.activations.linear
 
 
+def test_mlp_puts_a_fresh_layer_after_every_hidden_one():
+    model = diagnostics.mlp(3, width=8, after_hidden=lambda: keras.layers.Dropout(0.2))
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Dense", "Dropout"] * 3 + ["Dense"]
+    assert len({id(layer) for layer in model.layers}) == len(model.layers)
+    with pytest.raises(TypeError, match="after_hidden"):
+        diagnostics.mlp(3, after_hidden=keras.layers.Dropout(0.2))
+
+
 @pytest.mark.parametrize("initializer", ["he_normal", keras.initializers.HeNormal()])
 def test_mlp_gives_each_layer_its_own_draw(initializer):
     # An unseeded initializer instance repeats its values; the layers must not share them.
