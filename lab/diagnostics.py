@@ -201,3 +201,14 @@ class PercentileMonitor(_EveryNSteps):
     @property
     def history(self):
         return np.array(self._rows)
+
+
+class LearningRateLog(keras.callbacks.Callback):
+    """Record the learning rate of every batch in `rates`: a schedule evaluated at the
+    optimizer's step, or the float rate a callback such as ReduceLROnPlateau set."""
+
+    def on_train_begin(self, logs=None):
+        self.rates = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.rates.append(float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate)))

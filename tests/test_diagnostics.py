@@ -128,3 +128,14 @@ def test_percentile_monitor_sees_batch_statistics_and_leaves_moving_ones_alone(b
     low, median, high = monitor.history[0]
     # In training mode the unit is standardized over the batch: it straddles 0.
     assert low < 0 < high and abs(median) < 1
+
+
+def test_learning_rate_log_records_the_rate_of_every_batch():
+    model = diagnostics.mlp(1, width=4)
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
+    model.compile(keras.optimizers.SGD(schedule),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    log = diagnostics.LearningRateLog()
+    x, y = np.zeros((12, 40), "float32"), np.zeros(12, "int32")
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0, callbacks=[log])
+    assert log.rates == pytest.approx([0.1, 0.05, 0.025])
