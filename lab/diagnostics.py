@@ -48,6 +48,33 @@ def mlp(depth, width=100, activation="relu", kernel_initializer="glorot_uniform"
     return keras.Sequential(layers)
 
 
+def effective_rates(optimizer):
+    """Every weight's effective learning rate, flattened: ϵ/(δ + √r) for the slide's AdaGrad
+    (variant="slide"), ϵ/√(r + δ) for the other optimizers with `accumulators` (lab's Adagrad
+    and RMSprop), and [ϵ] for one without (SGD). ϵ is the optimizer's current learning rate,
+    δ its `epsilon`."""
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise TypeError(f"optimizer must be a keras.optimizers.Optimizer, got {optimizer!r}")
+    lr = float(keras.ops.convert_to_numpy(optimizer.learning_rate))  # the slide's ϵ
+    if not hasattr(optimizer, "accumulators"):
+        return np.array([lr])
+    delta = optimizer.epsilon  # Keras' epsilon is the slide's δ
+    r = np.concatenate([keras.ops.convert_to_numpy(a).ravel() for a in optimizer.accumulators])
+    if getattr(optimizer, "variant", "keras") == "slide":
+        return lr / (delta + np.sqrt(r))
+    return lr / np.sqrt(r + delta)
+
+
+def max_gap(weights_a, weights_b):
+    """The largest |a - b| over two models' weights (or two lists of weight arrays) of the
+    same architecture."""
+    weights_a, weights_b = (list(w.get_weights()) if isinstance(w, keras.Model) else list(w)
+                            for w in (weights_a, weights_b))
+    if len(weights_a) != len(weights_b) or any(np.shape(a) != np.shape(b) for a, b in zip(weights_a, weights_b)):
+        raise ValueError("weights_a and weights_b must have the same number of arrays, of the same shapes")
+    return float(max(np.abs(np.asarray(a) - np.asarray(b)).max() for a, b in zip(weights_a, weights_b)))
+
+
 @dataclass(frozen=True)
 class LayerStatistics:
     """One number per hidden layer (index 0 is the layer next to the input)."""

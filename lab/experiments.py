@@ -26,7 +26,7 @@ import numpy as np
 from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
 from . import data as datasets
-from . import device
+from . import device, diagnostics
 
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end")
 
@@ -43,6 +43,78 @@ def mnist1d(num_samples=5000, validation_fraction=0.2, seed=42):
 
     return datasets.Dataset(scaled(raw.x_train), raw.y_train, scaled(raw.x_val), raw.y_val,
                             scaled(raw.x_test), raw.y_test, raw.class_names)
+
+
+def elu_mlp():
+    """The optimizer lessons' network: 3 hidden layers of 64 ELU units with He initialization,
+    40 inputs (MNIST-1D) and 10 logits (`lab.diagnostics.mlp`)."""
+    return diagnostics.mlp(3, width=64, activation="elu", kernel_initializer="he_normal")
+
+
+def optimizer_trainer(optimizer, *, batch_size=32, steps_per_execution=None):
+    """A `Trainer` of `elu_mlp` on `mnist1d()` with `optimizer`, compiled once: every fit trains
+    it from fresh weights. steps_per_execution: as in `Trainer` (None: a whole epoch per call)."""
+    return Trainer(elu_mlp, optimizer, mnist1d(), batch_size=batch_size,
+                   steps_per_execution=steps_per_execution)
+
+
+def train(optimizer, epochs, seed=0, *, samples=None, callbacks=(), batch_size=32, steps_per_execution=None):
+    """Train a fresh `elu_mlp` with `optimizer` on MNIST-1D's batches in order (no shuffling),
+    validating after every epoch; return the model and Keras' `History`.
+    samples: the first `samples` training examples only (e.g. 50 batches of 32: 1600)."""
+    run = optimizer_trainer(optimizer, batch_size=batch_size, steps_per_execution=steps_per_execution)
+    history = run.fit(seed, epochs=epochs, samples=samples, callbacks=callbacks, shuffle=False)
+    return run.model, history
+
+
+def seed_runs(optimizer, seeds, epochs, *, callback=None, steps_per_execution=None, batch_size=32):
+    """Train `elu_mlp` with `optimizer` for `epochs` epochs from each seed in `seeds` (batches in
+    order), compiled once; return one (seed, history dict, final weights, callback) per seed.
+    callback: a function that makes a fresh Keras callback for each run (None: no callback)."""
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed, got none")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function that makes a callback, got {callback!r}")
+    compared = optimizer_trainer(optimizer, batch_size=batch_size, steps_per_execution=steps_per_execution)
+    results = []
+    for seed in seeds:
+        made = None if callback is None else callback()
+        history = compared.fit(seed, epochs, callbacks=[] if made is None else [made], shuffle=False)
+        results.append((seed, history.history, compared.model.get_weights(), made))
+    return results
+
+
+class LeastSquares:
+    """A least-squares problem whose gradient is known exactly: mean((x θ - y)²) with x of shape
+    (samples, features) and y = x w + 0.1 noise, drawn from `np.random.default_rng(seed)` in
+    the order x, w, noise."""
+
+    def __init__(self, samples=64, features=5, seed=0):
+        for name, value in (("samples", samples), ("features", features)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        rng = np.random.default_rng(seed)
+        self.x = rng.normal(size=(samples, features))
+        self.y = self.x @ rng.normal(size=features) + 0.1 * rng.normal(size=samples)
+
+    def gradient(self, theta):
+        """Gradient of mean((x θ - y)²) at `theta`."""
+        return 2 * self.x.T @ (self.x @ theta - self.y) / len(self.y)
+
+    def run(self, optimizer, steps=60):
+        """Apply `optimizer` to a float64 variable starting at 0 with the exact gradients;
+        return its path, one row per step."""
+        if not isinstance(optimizer, keras.optimizers.Optimizer):
+            raise TypeError(f"optimizer must be a keras.optimizers.Optimizer, got {optimizer!r}")
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError(f"steps must be a positive int, got {steps!r}")
+        theta = keras.Variable(np.zeros(self.x.shape[1]), dtype="float64")
+        path = []
+        for _ in range(steps):
+            optimizer.apply([keras.ops.convert_to_tensor(self.gradient(theta.numpy()), "float64")], [theta])
+            path.append(theta.numpy().copy())
+        return np.array(path)
 
 
 def sees_every_batch(callback):

@@ -139,3 +139,36 @@ def test_learning_rate_log_records_the_rate_of_every_batch():
     x, y = np.zeros((12, 40), "float32"), np.zeros(12, "int32")
     model.fit(x, y, batch_size=4, epochs=1, verbose=0, callbacks=[log])
     assert log.rates == pytest.approx([0.1, 0.05, 0.025])
+
+
+def test_effective_rates_per_weight():
+    import lab
+
+    theta = keras.Variable(np.zeros(3), dtype="float64")
+    g = keras.ops.convert_to_tensor([1.0, 0.1, 0.0], "float64")
+    slide = lab.optimizers.Adagrad(0.5, initial_accumulator_value=0.0, epsilon=1e-7, variant="slide")
+    ours = lab.optimizers.Adagrad(0.5, epsilon=1e-7)  # Keras' variant, r₀ = 0.1
+    rmsprop = lab.optimizers.RMSprop(0.5, rho=0.9)
+    for optimizer in (slide, ours, rmsprop):
+        optimizer.apply([g], [keras.Variable(np.zeros(3), dtype="float64")])
+    r = np.array([1.0, 0.01, 0.0])
+    np.testing.assert_allclose(diagnostics.effective_rates(slide), 0.5 / (1e-7 + np.sqrt(r)), rtol=1e-5)
+    np.testing.assert_allclose(diagnostics.effective_rates(ours), 0.5 / np.sqrt(0.1 + r + 1e-7), rtol=1e-5)
+    np.testing.assert_allclose(diagnostics.effective_rates(rmsprop), 0.5 / np.sqrt(0.1 * r + 1e-7), rtol=1e-5)
+    sgd = lab.optimizers.SGD(0.25)
+    sgd.apply([g], [theta])
+    np.testing.assert_allclose(diagnostics.effective_rates(sgd), [0.25])
+    with pytest.raises(TypeError, match="optimizer"):
+        diagnostics.effective_rates("adagrad")
+
+
+def test_max_gap_of_models_or_weight_lists():
+    a = [np.zeros((2, 2)), np.array([1.0, 2.0])]
+    b = [np.full((2, 2), 0.5), np.array([1.0, -1.0])]
+    assert diagnostics.max_gap(a, b) == 3.0
+    model = diagnostics.mlp(1, width=4)
+    assert diagnostics.max_gap(model, model.get_weights()) == 0.0
+    with pytest.raises(ValueError, match="weights_a and weights_b"):
+        diagnostics.max_gap(a, a[:1])
+    with pytest.raises(ValueError, match="weights_a and weights_b"):
+        diagnostics.max_gap(a, [np.zeros(3), np.zeros(2)])

@@ -185,3 +185,75 @@ def test_bad_arguments_name_themselves(trainer):
                         mnist1d())
     with pytest.raises(ValueError, match="learning_rate"):
         scheduled.fit(learning_rate=0.1)
+
+
+def test_elu_mlp_is_the_optimizer_lessons_network():
+    lab.device.set_seed(0)
+    model = lab.experiments.elu_mlp()
+    lab.device.set_seed(0)
+    same = lab.diagnostics.mlp(3, width=64, activation="elu", kernel_initializer="he_normal")
+    assert [layer.units for layer in model.layers] == [64, 64, 64, 10]
+    assert_same(model, same, atol=0)
+
+
+def test_train_equals_a_fresh_model_on_batches_in_order():
+    optimizer = lambda: keras.optimizers.SGD(0.01)  # noqa: E731
+    model, history = lab.experiments.train(optimizer(), epochs=1, seed=1, samples=320, steps_per_execution=5)
+    data = mnist1d()
+    lab.device.set_seed(1)
+    fresh = lab.experiments.elu_mlp()
+    fresh.compile(optimizer(), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    fresh.fit(data.x_train[:320], data.y_train[:320], batch_size=32, epochs=1, shuffle=False, verbose=0)
+    assert_same(model, fresh)
+    assert len(history.history["val_accuracy"]) == 1
+    trainer = lab.experiments.optimizer_trainer(optimizer(), batch_size=64)
+    assert trainer.batch_size == 64 and trainer.data is data and trainer.steps_per_execution is None
+
+
+def test_seed_runs_train_once_per_seed_with_a_fresh_callback_each():
+    class Count(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.epochs = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs += 1
+
+    results = lab.experiments.seed_runs(keras.optimizers.SGD(0.01), [0, 1, 0], epochs=2, callback=Count)
+    assert [seed for seed, *_ in results] == [0, 1, 0]
+    assert all(len(history["loss"]) == 2 and made.epochs == 2 for _, history, _, made in results)
+    assert len({id(made) for *_, made in results}) == 3
+    first, second, again = (weights for _, _, weights, _ in results)
+    assert lab.diagnostics.max_gap(first, again) == 0 and lab.diagnostics.max_gap(first, second) > 0
+    model, _ = lab.experiments.train(keras.optimizers.SGD(0.01), epochs=2, seed=1)
+    assert lab.diagnostics.max_gap(model, second) < 1e-6
+    assert lab.experiments.seed_runs(keras.optimizers.SGD(0.01), [2], epochs=1)[0][3] is None
+    with pytest.raises(ValueError, match="seeds"):
+        lab.experiments.seed_runs(keras.optimizers.SGD(0.01), [], epochs=1)
+    with pytest.raises(TypeError, match="callback"):
+        lab.experiments.seed_runs(keras.optimizers.SGD(0.01), [0], epochs=1, callback=Count())
+
+
+def test_least_squares_gradient_and_path():
+    problem = lab.experiments.LeastSquares(samples=64, features=5, seed=0)
+    rng = np.random.default_rng(0)  # the draws in the order the notebooks made them
+    x = rng.normal(size=(64, 5))
+    y = x @ rng.normal(size=5) + 0.1 * rng.normal(size=64)
+    np.testing.assert_array_equal(problem.x, x)
+    np.testing.assert_array_equal(problem.y, y)
+    theta = np.arange(5.0)
+    step = 1e-6 * np.eye(5)
+    loss = lambda t: np.mean((x @ t - y) ** 2)  # noqa: E731
+    numeric = [(loss(theta + s) - loss(theta - s)) / 2e-6 for s in step]
+    np.testing.assert_allclose(problem.gradient(theta), numeric, rtol=1e-6)
+    path = problem.run(keras.optimizers.SGD(0.125), steps=3)
+    expected, point = [], np.zeros(5)
+    for _ in range(3):  # plain gradient descent, by hand
+        point = point - 0.125 * problem.gradient(point)
+        expected.append(point)
+    np.testing.assert_allclose(path, expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="samples"):
+        lab.experiments.LeastSquares(samples=0)
+    with pytest.raises(ValueError, match="steps"):
+        problem.run(keras.optimizers.SGD(0.1), steps=0)
+    with pytest.raises(TypeError, match="optimizer"):
+        problem.run("sgd")
