@@ -65,6 +65,18 @@ def effective_rates(optimizer):
     return lr / np.sqrt(r + delta)
 
 
+def value_and_slope(function, z):
+    """An activation's values at the points `z` and its derivative there, by automatic
+    differentiation (what back-propagation uses): two NumPy arrays shaped like `z`."""
+    if not callable(function):
+        raise TypeError(f"function must be callable (an activation or a layer), got {function!r}")
+    z = tf.convert_to_tensor(z)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        values = function(z)
+    return np.asarray(values), np.asarray(tape.gradient(values, z))
+
+
 def max_gap(weights_a, weights_b):
     """The largest |a - b| over two models' weights (or two lists of weight arrays) of the
     same architecture."""

@@ -85,6 +85,25 @@ def seed_runs(optimizer, seeds, epochs, *, callback=None, steps_per_execution=No
     return results
 
 
+def activation_trainer(activation, depth, width, optimizer, batch_size, *, activations, initializers,
+                       steps_per_execution=None):
+    """A `Trainer` on `mnist1d()` of `lab.diagnostics.mlp(depth, width)` whose hidden layers use
+    `activations[activation]`, initialized with the initializer that activation needs,
+    `initializers.get(activation, "glorot_uniform")` (Keras' default where none is named).
+    activations, initializers: dicts from a name to an activation (a Keras name or a function)
+    and to an initializer, looked up when the network is built (an entry added later counts).
+    steps_per_execution: as in `Trainer`."""
+    if not isinstance(activations, dict) or not isinstance(initializers, dict):
+        raise TypeError("activations and initializers must be dicts from an activation's name "
+                        "to the activation and to its initializer")
+    if activation not in activations:
+        raise ValueError(f"activation must be a name in activations {list(activations)}, got {activation!r}")
+    return Trainer(
+        lambda: diagnostics.mlp(depth, width=width, activation=activations[activation],
+                                kernel_initializer=initializers.get(activation, "glorot_uniform")),
+        optimizer, mnist1d(), batch_size=batch_size, steps_per_execution=steps_per_execution)
+
+
 class LeastSquares:
     """A least-squares problem whose gradient is known exactly: mean((x θ - y)²) with x of shape
     (samples, features) and y = x w + 0.1 noise, drawn from `np.random.default_rng(seed)` in

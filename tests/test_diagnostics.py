@@ -172,3 +172,15 @@ def test_max_gap_of_models_or_weight_lists():
         diagnostics.max_gap(a, a[:1])
     with pytest.raises(ValueError, match="weights_a and weights_b"):
         diagnostics.max_gap(a, [np.zeros(3), np.zeros(2)])
+
+
+def test_value_and_slope_by_automatic_differentiation():
+    z = np.linspace(-3, 3, 61).astype("float32")
+    values, slopes = diagnostics.value_and_slope(keras.activations.tanh, z)
+    np.testing.assert_allclose(values, np.tanh(z), atol=1e-6)
+    np.testing.assert_allclose(slopes, 1 - np.tanh(z) ** 2, atol=1e-6)
+    values, slopes = diagnostics.value_and_slope(keras.layers.LeakyReLU(negative_slope=0.2), z)
+    assert values.shape == slopes.shape == z.shape
+    np.testing.assert_allclose(slopes, np.where(z > 0, 1.0, 0.2), atol=1e-7)
+    with pytest.raises(TypeError, match="function"):
+        diagnostics.value_and_slope("tanh", z)

@@ -257,3 +257,30 @@ def test_least_squares_gradient_and_path():
         problem.run(keras.optimizers.SGD(0.1), steps=0)
     with pytest.raises(TypeError, match="optimizer"):
         problem.run("sgd")
+
+
+def test_activation_trainer_builds_each_activation_with_its_initializer():
+    activations = {"ReLU": "relu", "tanh": "tanh"}
+    initializers = {"ReLU": "he_normal"}
+    relu = lab.experiments.activation_trainer("ReLU", 2, 8, keras.optimizers.SGD(0.01), 16,
+                                              activations=activations, initializers=initializers)
+    relu.reset(0)
+    lab.device.set_seed(0)
+    expected = lab.diagnostics.mlp(2, width=8, activation="relu", kernel_initializer="he_normal")
+    assert_same(relu.model, expected, atol=0)
+    assert relu.batch_size == 16 and relu.data is mnist1d()
+    activations["swish"] = keras.activations.silu  # an entry added later counts
+    tanh = lab.experiments.activation_trainer("tanh", 1, 4, keras.optimizers.SGD(0.01), 32,
+                                              activations=activations, initializers=initializers,
+                                              steps_per_execution=5)
+    tanh.reset(0)
+    assert isinstance(tanh.model.layers[0].kernel_initializer, keras.initializers.GlorotUniform)
+    assert tanh.model.layers[0].activation is keras.activations.tanh and tanh.steps_per_execution == 5
+    lab.experiments.activation_trainer("swish", 1, 4, keras.optimizers.SGD(0.01), 32,
+                                       activations=activations, initializers=initializers)
+    with pytest.raises(ValueError, match="activation"):
+        lab.experiments.activation_trainer("ELU", 1, 4, keras.optimizers.SGD(0.01), 32,
+                                           activations=activations, initializers=initializers)
+    with pytest.raises(TypeError, match="activations and initializers"):
+        lab.experiments.activation_trainer("ReLU", 1, 4, keras.optimizers.SGD(0.01), 32,
+                                           activations=activations, initializers=None)
