@@ -278,6 +278,25 @@ class BatchNormalization(Layer):
 
 # ------------------------------------------------------------------- dropout
 
+def _noise_shape(noise_shape):
+    """Keras' rule for a dropout mask's shape: None, or a tuple or list whose entries are
+    positive ints or None (None takes the input's size). Bad values raise ValueError, as in
+    Keras."""
+    if noise_shape is None:
+        return None
+    allowed = "a tuple or list of positive ints or None"
+    if isinstance(noise_shape, str):
+        raise ValueError(f"noise_shape must be {allowed}, got the string {noise_shape!r}")
+    try:
+        shape = tuple(noise_shape)
+    except TypeError:
+        raise ValueError(f"noise_shape must be {allowed}, got {noise_shape!r}") from None
+    for index, size in enumerate(shape):
+        if size is not None and (not isinstance(size, int) or size <= 0):
+            raise ValueError(f"noise_shape must be {allowed}, got {size!r} at index {index}")
+    return shape
+
+
 class _RandomDrop(Layer):
     """What the dropout layers share: the rate, the noise shape and the seed generator."""
 
@@ -286,10 +305,11 @@ class _RandomDrop(Layer):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = _checks.unit_interval("rate", rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.noise_shape = _noise_shape(noise_shape)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
+        self._build_at_init()  # stateless: built on construction, as Keras' dropout layers are
 
     def call(self, inputs, training=False):
         if (training or self.always_on) and self.rate > 0:

@@ -298,3 +298,38 @@ def test_models_with_lab_layers_save_and_load(layer, tmp_path):
     assert type(loaded.layers[0]) is type(layer)
     if not getattr(layer, "always_on", False):
         np.testing.assert_allclose(loaded(x), model(x), rtol=1e-6)
+
+
+# The noise_shape cases of Keras' own dropout_test.py: accepted as a tuple, rejected with
+# ValueError (Keras' type) with a message that names the argument.
+@pytest.mark.parametrize("noise_shape, stored", [(None, None), ((20, 1, 10), (20, 1, 10)),
+                                                 ((None, 1, None), (None, 1, None)),
+                                                 ([20, 1, 10], (20, 1, 10))])
+@pytest.mark.parametrize("cls", [layers.Dropout, layers.AlphaDropout])
+def test_dropout_noise_shape_is_stored_as_a_tuple(cls, noise_shape, stored):
+    layer = cls(0.5, noise_shape=noise_shape)
+    assert layer.noise_shape == stored and (stored is None or type(layer.noise_shape) is tuple)
+    if cls is layers.Dropout:
+        assert keras.layers.Dropout(0.5, noise_shape=noise_shape).noise_shape == stored
+
+
+@pytest.mark.parametrize("noise_shape", ["Invalid", 5, (20, 1.5, 10), (20, -1, 10), (20, 0, 10)])
+def test_dropout_rejects_the_noise_shapes_keras_rejects(noise_shape):
+    with pytest.raises(ValueError, match="Invalid value received for argument `noise_shape`"):
+        keras.layers.Dropout(0.5, noise_shape=noise_shape)
+    with pytest.raises(ValueError, match="noise_shape must be a tuple or list of positive ints or None"):
+        layers.Dropout(0.5, noise_shape=noise_shape)
+
+
+@pytest.mark.parametrize("cls, twin", [(layers.Dropout, keras.layers.Dropout),
+                                       (layers.AlphaDropout, keras.layers.AlphaDropout),
+                                       (layers.MCDropout, keras.layers.Dropout)])
+def test_stateless_dropout_layers_are_built_on_construction_like_keras(cls, twin):
+    assert twin(0.2).built and cls(0.2).built
+    assert cls(0.2).weights == []
+
+
+def test_the_private_keras_hook_the_dropout_layers_call_still_exists():
+    assert hasattr(keras.layers.Layer, "_build_at_init"), (
+        "Keras no longer has Layer._build_at_init, which lab.layers' dropout layers call to be "
+        "built on construction like Keras' own: find its replacement in keras/src/layers/layer.py")
