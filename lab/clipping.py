@@ -28,10 +28,22 @@ def clip_by_norm(t, clip_norm, axes=None):
 
     `clipnorm=c` in Keras applies this to each variable's gradient separately. `axes`
     restricts the norm to some axes (one norm per slice), as in TensorFlow.
+
+    A sparse gradient (an `Embedding`'s `IndexedSlices`: rows `values` at `indices`) is
+    clipped by the norm of its rows and stays sparse, as TensorFlow's `tf.clip_by_norm`
+    (which Keras calls) does.
     """
     c = _checks.positive("clip_norm", clip_norm)
+    if _is_sparse(t):
+        return type(t)(clip_by_norm(t.values, c, axes), t.indices, t.dense_shape)
     norm = ops.sqrt(ops.sum(ops.square(t), axis=axes, keepdims=True))
     return t * c / ops.maximum(norm, c)
+
+
+def _is_sparse(t):
+    """True for TensorFlow's IndexedSlices (told by its fields, so that no TensorFlow import
+    is needed here)."""
+    return all(hasattr(t, field) for field in ("values", "indices", "dense_shape"))
 
 
 def global_norm(t_list):

@@ -1,11 +1,12 @@
 """lab.clipping against TensorFlow's functions (which Keras' optimizers use)."""
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
-from lab import clipping
+from lab import clipping, optimizers
 
 arrays = hnp.arrays(np.float32, hnp.array_shapes(min_dims=1, max_dims=3, max_side=5),
                     elements=st.floats(-100, 100, width=32))
@@ -53,3 +54,29 @@ def test_infinite_global_norm_gives_nan():
 def test_rejects_bad_clip_values(call, argument):
     with pytest.raises(ValueError, match=argument):
         call()
+
+
+def test_clip_by_norm_of_a_sparse_gradient_equals_tensorflow_and_stays_sparse():
+    sparse = tf.IndexedSlices(tf.constant([[3.0, 4.0], [1.0, 0.0], [3.0, 4.0]]),
+                              tf.constant([0, 2, 0]), tf.constant([4, 2]))
+    ours, theirs = clipping.clip_by_norm(sparse, 2.0), tf.clip_by_norm(sparse, 2.0)
+    assert isinstance(ours, tf.IndexedSlices)
+    np.testing.assert_allclose(ours.values, theirs.values, rtol=1e-6)
+    np.testing.assert_array_equal(ours.indices, sparse.indices)
+
+
+@pytest.mark.parametrize("clip", [{"clipnorm": 1.0}, {"global_clipnorm": 1.0}, {"clipvalue": 0.01}])
+def test_clipped_optimizers_train_an_embedding_like_keras(clip):
+    """An Embedding's gradient is sparse (IndexedSlices): every kind of clipping handles it,
+    and the weights after training equal those of Keras' Adam with the same clipping."""
+    x, y = np.array([[1, 2, 2, 3], [4, 4, 5, 0]]), np.array([0, 1])
+    weights = {}
+    for name, make in [("lab", optimizers.Adam), ("keras", keras.optimizers.Adam)]:
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,), dtype="int32"), keras.layers.Embedding(10, 3),
+                                  keras.layers.Flatten(), keras.layers.Dense(2)])
+        model.compile(make(0.1, **clip), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model.fit(x, y, epochs=3, batch_size=2, verbose=0)
+        weights[name] = model.get_weights()
+    for ours, theirs in zip(weights["lab"], weights["keras"]):
+        np.testing.assert_allclose(ours, theirs, atol=1e-5)
