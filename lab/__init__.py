@@ -6,6 +6,7 @@ Modules mirror Keras' namespaces, so `keras.initializers.HeNormal()` becomes
     import lab
     lab.setup(language="en")   # or "fa"
 """
+import importlib
 import os
 
 # Set before TensorFlow is first imported: level 3 hides TensorFlow's C++ info and warning
@@ -14,18 +15,28 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 from . import device  # noqa: E402  (imports TensorFlow quietly; keep it first)
+# The algorithms, which import only Keras and NumPy:
 from . import (  # noqa: E402
-    activations, callbacks, clipping, constraints, data, diagnostics, exercises, experiments,
-    initializers, layers, optimizers, plots, regularizers, report, trajectories,
+    activations, callbacks, clipping, constraints, initializers, layers, optimizers, regularizers,
 )
 
-LANGUAGES = plots.LANGUAGES
+# The notebooks' helpers (matplotlib, IPython, the data download...) load when first used,
+# so that `import lab.optimizers` stays light.
+HELPERS = ("data", "diagnostics", "exercises", "experiments", "plots", "report", "trajectories")
+LANGUAGES = ("en", "fa")
+
+
+def __getattr__(name):
+    if name in HELPERS:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'lab' has no attribute {name!r}")
 
 
 def setup(language="en", seed=42):
     """Start a notebook: pick the figure language, seed everything, say what runs where."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, got {language!r}")
+    from . import plots
     plots.use_language(language)
     device.set_seed(seed)
     versions = f"TensorFlow {device.tf.__version__} · Keras {device.keras.__version__}"

@@ -16,7 +16,7 @@ import tensorflow as tf
 from matplotlib import cycler, font_manager
 from matplotlib.ticker import MaxNLocator
 
-LANGUAGES = ("en", "fa")
+from . import LANGUAGES  # ("en", "fa")
 
 FONT_DIR = pathlib.Path(__file__).parent / "fonts"
 for _font_file in sorted(FONT_DIR.glob("*.ttf")):

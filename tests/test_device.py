@@ -1,7 +1,9 @@
+import ast
 import os
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -91,3 +93,31 @@ def test_import_is_silent():
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout == ""
+
+
+ALGORITHMS = ("activations", "callbacks", "clipping", "constraints", "initializers", "layers",
+              "optimizers", "regularizers")
+
+
+@pytest.mark.parametrize("module", ALGORITHMS)
+def test_an_algorithm_module_imports_nothing_beyond_keras(module):
+    """`import lab.<algorithm>` loads lab's algorithm modules and nothing Keras and NumPy have
+    not loaded already: no plotting (no font registered), no IPython display, no data."""
+    code = ("import sys, keras, numpy; before = set(sys.modules); "
+            f"import lab.{module}; "
+            "print(sorted(m for m in set(sys.modules) - before))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 0, result.stderr
+    loaded = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    helpers = {f"lab.{name}" for name in lab.HELPERS}
+    assert all(name.startswith("lab") for name in loaded), [n for n in loaded if not n.startswith("lab")]
+    assert not helpers & set(loaded), sorted(helpers & set(loaded))
+
+
+def test_the_notebook_helpers_load_when_first_used():
+    assert set(lab.HELPERS) <= {"data", "diagnostics", "exercises", "experiments", "plots",
+                                "report", "trajectories"}
+    assert lab.report.persian_digits("0.5") == "۰٫۵"  # reached through lab., loaded on use
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        lab.nonexistent
