@@ -1,5 +1,6 @@
 """lab.optimizers against Keras (same model, data, initial weights; 50 steps of model.fit)
 and, for the slide's variants and RMSpropNesterov, against NumPy transcriptions."""
+import inspect
 import math
 
 import keras
@@ -9,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 import lab
 import reference
-from lab import optimizers
+from lab import clipping, optimizers
 from lab.optimizers import schedules
 
 TOLERANCE = 1e-5  # on every weight after 50 steps (the issue's contract)
@@ -296,3 +297,29 @@ def test_config_round_trip(name):
 def test_lab_namespace_mirrors_keras():
     for name in ["SGD", "Adagrad", "RMSprop", "Adam", "Adamax", "Nadam"]:
         assert isinstance(getattr(lab.optimizers, name)(), keras.optimizers.Optimizer)
+
+
+# lab.optimizers overrides or calls three private methods of Keras' optimizer; a Keras release
+# that renames one would otherwise silently bypass lab's clipping or Nadam's schedule.
+PRIVATE_HOOKS = {"_clip_gradients": ["self", "grads"],
+                 "_backend_update_step": ["self", "grads", "trainable_variables", "learning_rate"],
+                 "_get_variable_index": ["self", "variable"]}
+
+
+@pytest.mark.parametrize("hook, parameters", PRIVATE_HOOKS.items())
+def test_the_private_keras_hooks_lab_relies_on_still_exist(hook, parameters):
+    method = getattr(keras.optimizers.Optimizer, hook, None)
+    assert method is not None, (
+        f"Keras {keras.__version__} has no Optimizer.{hook}, which lab.optimizers relies on "
+        f"(optimizer.py, nadam.py): find its replacement in keras/src/optimizers/")
+    assert list(inspect.signature(method).parameters) == parameters, (
+        f"Keras {keras.__version__} changed the signature of Optimizer.{hook}: "
+        f"{inspect.signature(method)}; lab.optimizers expects ({', '.join(parameters)})")
+
+
+def test_keras_still_calls_labs_clipping(monkeypatch):
+    calls = []
+    monkeypatch.setattr(clipping, "clip_by_norm", lambda g, c: calls.append(c) or g)
+    variable = keras.Variable(np.ones(3, "float32"))
+    optimizers.SGD(0.1, clipnorm=0.5).apply([keras.ops.ones(3)], [variable])
+    assert calls == [0.5], "Keras no longer routes gradients through Optimizer._clip_gradients"
