@@ -25,8 +25,8 @@ import keras
 import numpy as np
 from keras.src.trainers.data_adapters.array_data_adapter import ArrayDataAdapter
 
+from . import _checks, device, diagnostics
 from . import data as datasets
-from . import device, diagnostics
 
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end")
 
@@ -110,9 +110,8 @@ class LeastSquares:
     the order x, w, noise."""
 
     def __init__(self, samples=64, features=5, seed=0):
-        for name, value in (("samples", samples), ("features", features)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        samples = _checks.positive_int("samples", samples)
+        features = _checks.positive_int("features", features)
         rng = np.random.default_rng(seed)
         self.x = rng.normal(size=(samples, features))
         self.y = self.x @ rng.normal(size=features) + 0.1 * rng.normal(size=samples)
@@ -126,8 +125,7 @@ class LeastSquares:
         return its path, one row per step."""
         if not isinstance(optimizer, keras.optimizers.Optimizer):
             raise TypeError(f"optimizer must be a keras.optimizers.Optimizer, got {optimizer!r}")
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"steps must be a positive int, got {steps!r}")
+        steps = _checks.positive_int("steps", steps)
         theta = keras.Variable(np.zeros(self.x.shape[1]), dtype="float64")
         path = []
         for _ in range(steps):
