@@ -30,16 +30,20 @@ MODES = ("fan_in", "fan_out", "fan_avg")
 DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
 
 
-def compute_fans(shape):
+def compute_fans(shape, input_axes=None, output_axes=None):
     """(fan_in, fan_out) of a weight tensor, counted as Keras counts them.
 
     Dense kernel (in, out): fan_in = in, fan_out = out. Convolution kernel
     (k1, ..., kd, in, out): each input channel is seen through a k1·...·kd window, so both
     fans are multiplied by that receptive-field size. A 1-D shape (n,) gives n for both,
     a scalar 1 for both. Entries may be 0 (an empty weight); VarianceScaling then divides
-    by max(1, fan).
+    by max(1, fan). Given both `input_axes` and `output_axes` (as EinsumDense passes them
+    for a kernel like (dim, heads, key_dim)), each fan is the product of those axes' sizes.
     """
     shape = _check_shape(shape)
+    if input_axes is not None and output_axes is not None:
+        return (math.prod(shape[axis] for axis in input_axes),
+                math.prod(shape[axis] for axis in output_axes))
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -59,12 +63,14 @@ class VarianceScaling(keras.initializers.Initializer):
       "untruncated_normal": N(0, scale / n), the normal of the lecture slides.
       "uniform": U[-r, r] with r = sqrt(3 · scale / n) (the variance of U[-r, r] is r²/3).
 
-    Keras differs only in extra `input_axes` / `output_axes` arguments (to pick the fan axes
-    by hand), which are left out here; it also accepts a NaN or infinite scale and reports a
-    seed of the wrong type as ValueError (TypeError here).
+    `input_axes` / `output_axes` (lists of ints, both or neither) pick the fan axes by hand,
+    see `compute_fans`. Keras' EinsumDense (and so MultiHeadAttention) fills them in only for
+    its own VarianceScaling classes (an isinstance check), so with a lab initializer there
+    pass them yourself. Keras also accepts a NaN or infinite scale (refused here).
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
         if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
             raise TypeError(f"scale must be a float, got {type(scale).__name__}")
         if not (math.isfinite(scale) and scale > 0):
@@ -82,11 +88,13 @@ class VarianceScaling(keras.initializers.Initializer):
         self.scale = float(scale)  # also turns NumPy scalars into JSON-friendly floats
         self.mode = mode
         self.distribution = distribution
+        self.input_axes = _check_axes("input_axes", input_axes)
+        self.output_axes = _check_axes("output_axes", output_axes)
         self._init_seed = seed  # what get_config saves: None must stay None
         self.seed = _check_seed(seed)
 
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         variance = self.scale / max(1.0, fan)
         if self.distribution == "uniform":
@@ -101,7 +109,8 @@ class VarianceScaling(keras.initializers.Initializer):
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": keras.saving.serialize_keras_object(self._init_seed)}
+                "seed": keras.saving.serialize_keras_object(self._init_seed),
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 class _Preset(VarianceScaling):
@@ -109,11 +118,12 @@ class _Preset(VarianceScaling):
 
     PRESET = {}
 
-    def __init__(self, seed=None):
-        super().__init__(**self.PRESET, seed=seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(**self.PRESET, seed=seed, input_axes=input_axes, output_axes=output_axes)
 
     def get_config(self):
-        return {"seed": keras.saving.serialize_keras_object(self._init_seed)}
+        return {"seed": keras.saving.serialize_keras_object(self._init_seed),
+                "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 @keras.saving.register_keras_serializable(package="lab")
@@ -213,6 +223,15 @@ def _check_shape(shape):
     return tuple(checked)
 
 
+def _check_axes(name, axes):
+    if axes is None:
+        return None
+    try:
+        return [operator.index(axis) for axis in axes]
+    except TypeError:
+        raise TypeError(f"{name} must be None or a list of ints, got {axes!r}") from None
+
+
 def _check_seed(seed):
     """The seed the random draws use: an int, or a SeedGenerator (advanced on every draw)."""
     if seed is None:
@@ -222,7 +241,7 @@ def _check_seed(seed):
         seed = keras.saving.deserialize_keras_object(seed)
     if isinstance(seed, keras.random.SeedGenerator):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be None, an int or a keras.random.SeedGenerator, "
-                        f"got {type(seed).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, int):  # ValueError, as Keras raises
+        raise ValueError(f"seed must be None, an int or a keras.random.SeedGenerator, "
+                         f"got {type(seed).__name__}")
     return seed

@@ -55,6 +55,26 @@ def test_compute_fans_matches_keras_on_random_shapes(shape):
     assert all(isinstance(fan, int) for fan in ours)
 
 
+@pytest.mark.parametrize("shape, input_axes, output_axes", [
+    ((512, 8, 64), [0], [1, 2]),        # EinsumDense query projection (Keras' own test)
+    ((512, 8, 64), [0, 1], [2]),        # output projection
+    ((32, 4, 16), (0,), (1, 2)),
+    ((3, 5), [0], None),                # only one given: the default rule, as Keras
+])
+def test_compute_fans_with_axes_matches_keras(shape, input_axes, output_axes):
+    assert (initializers.compute_fans(shape, input_axes, output_axes)
+            == keras_compute_fans(shape, input_axes, output_axes))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fan_axes_give_exactly_keras_values(name):
+    axes = {"input_axes": [0], "output_axes": [1, 2]}
+    ours = getattr(initializers, name)(seed=2, **axes)
+    theirs = getattr(keras.initializers, name)(seed=2, **axes)
+    np.testing.assert_array_equal(draw(ours, (32, 4, 16)), draw(theirs, (32, 4, 16)))
+    assert ours.get_config() == theirs.get_config()
+
+
 def test_numpy_numbers_are_accepted():
     assert initializers.compute_fans(np.array([3, 3, 16, 32])) == (144, 288)
     config = initializers.VarianceScaling(scale=np.float32(2.0)).get_config()
@@ -180,8 +200,10 @@ def test_seeds_behave_like_keras():
     ({"mode": "fan_sum"}, ValueError, "mode must be one of"),
     ({"distribution": "gaussian"}, ValueError, "distribution must be one of"),
     ({"distribution": 3}, TypeError, "distribution"),
-    ({"seed": "1"}, TypeError, "seed"), ({"seed": 1.5}, TypeError, "seed"),
-    ({"seed": True}, TypeError, "seed"),
+    ({"seed": "1"}, ValueError, "seed"), ({"seed": 1.5}, ValueError, "seed"),  # as Keras
+    ({"seed": True}, ValueError, "seed"),
+    ({"input_axes": [0.5], "output_axes": [1]}, TypeError, "input_axes"),
+    ({"input_axes": [0], "output_axes": 1}, TypeError, "output_axes"),
 ])
 def test_variance_scaling_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
@@ -189,7 +211,7 @@ def test_variance_scaling_rejects_bad_arguments(kwargs, error, match):
 
 
 def test_presets_reject_bad_seeds():
-    with pytest.raises(TypeError, match="seed"):
+    with pytest.raises(ValueError, match="seed"):
         initializers.HeNormal(seed=2.0)
 
 
@@ -199,12 +221,12 @@ def test_presets_reject_bad_seeds():
 def test_config_round_trip(name):
     cls = getattr(initializers, name)
     seeded = cls(seed=3)
-    assert seeded.get_config() == {"seed": 3}
+    assert seeded.get_config() == {"seed": 3, "input_axes": None, "output_axes": None}
     copy = cls.from_config(seeded.get_config())
     np.testing.assert_array_equal(draw(copy, (4, 4)), draw(seeded, (4, 4)))
     restored = keras.initializers.deserialize(keras.initializers.serialize(seeded))
     assert type(restored) is cls
-    assert cls().get_config() == {"seed": None}  # a copy of an unseeded one draws anew
+    assert cls().get_config()["seed"] is None  # a copy of an unseeded one draws anew
 
 
 def test_variance_scaling_config_round_trip():
@@ -229,7 +251,7 @@ def test_model_with_lab_initializers_saves_and_loads(tmp_path):
     model.save(path)
     loaded = keras.models.load_model(path)
     first, second = (layer.kernel_initializer for layer in loaded.layers)
-    assert type(first) is initializers.HeNormal and first.get_config() == {"seed": 1}
+    assert type(first) is initializers.HeNormal and first.get_config()["seed"] == 1
     assert type(second) is initializers.StandardUniform
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_array_equal(a, b)
