@@ -34,6 +34,14 @@ def unit_interval(name, value):
     return value
 
 
+def probability(name, value):
+    """A probability, ends included: 0 <= value <= 1."""
+    value = number(name, value)
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be in [0, 1], got {value}")
+    return value
+
+
 def positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")

@@ -25,8 +25,11 @@ class LeakyReLU(Layer):
 
     def __init__(self, negative_slope=0.3, **kwargs):
         super().__init__(**kwargs)
-        self.negative_slope = _checks.unit_interval("negative_slope", negative_slope)
+        if negative_slope is None:  # Keras raises ValueError here too
+            raise ValueError("negative_slope must be a number >= 0, got None")
+        self.negative_slope = _checks.non_negative("negative_slope", negative_slope)
         self.supports_masking = True
+        self._build_at_init()  # stateless: built on construction, as Keras' activation layers
 
     def call(self, inputs):
         return activations.leaky_relu(inputs, self.negative_slope)
@@ -46,6 +49,7 @@ class ELU(Layer):
         super().__init__(**kwargs)
         self.alpha = _checks.number("alpha", alpha)
         self.supports_masking = True
+        self._build_at_init()  # stateless: built on construction, as Keras' activation layers
 
     def call(self, inputs):
         return activations.elu(inputs, self.alpha)
@@ -187,19 +191,37 @@ class BatchNormalization(Layer):
     variance averages the biased σ²_B; the paper's Algorithm 2 uses the unbiased
     m/(m − 1) · E[σ²_B] at inference. As in Keras, a layer with `trainable=False`
     normalizes with the moving statistics even when training.
-    Not supported here: masks, batch renormalization, synchronized statistics.
+
+    With a mask (after `Embedding(mask_zero=True)` or `Masking`; one dimension fewer than the
+    inputs) μ_B and σ²_B average over the unmasked steps only, so padding does not enter the
+    statistics.
+
+    `renorm=True` is batch renormalization (Ioffe, NeurIPS 2017), for small or non-i.i.d.
+    batches: with running estimates μ and σ (decay `renorm_momentum`) and σ_B = sqrt(σ²_B + ε),
+        r = clip(σ_B / σ, rmin, rmax),  d = clip((μ_B − μ) / σ, −dmax, dmax)   (no gradient)
+        y = γ ((x − μ_B) / σ_B · r + d) + β
+    so training sees the inference normalization while gradients still flow through the batch
+    statistics; r = 1, d = 0 is plain batch normalization. `renorm_clipping` holds rmax, rmin
+    and dmax (absent: no clipping); the paper ties rmin = 1/rmax, Keras takes it separately.
+    As in Keras, the inference statistics are then a moving σ (`moving_stddev`) and μ with decay
+    `momentum`, and `moving_variance` = σ² − ε.
+    `synchronized=True` computes μ_B and σ²_B over the whole batch across replicas of a
+    distribution strategy (TensorFlow only, as in Keras); the cross-replica sum is Keras'
+    (`keras.ops.moments(..., synchronized=True)`), the rest is the formulas above. As in
+    Keras, a masked batch is not synchronized.
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-                 gamma_constraint=None, **kwargs):
+                 gamma_constraint=None, renorm=False, renorm_clipping=None,
+                 renorm_momentum=0.99, synchronized=False, **kwargs):
         super().__init__(**kwargs)
         if isinstance(axis, bool) or not isinstance(axis, int):
             raise TypeError(f"axis must be an int, got {type(axis).__name__}")
         self.axis = axis
-        self.momentum = _checks.unit_interval("momentum", momentum)
+        self.momentum = _checks.probability("momentum", momentum)
         self.epsilon = _checks.positive("epsilon", epsilon)
         self.center, self.scale = bool(center), bool(scale)
         self.beta_initializer = keras.initializers.get(beta_initializer)
@@ -210,6 +232,13 @@ class BatchNormalization(Layer):
         self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
         self.beta_constraint = keras.constraints.get(beta_constraint)
         self.gamma_constraint = keras.constraints.get(gamma_constraint)
+        self.renorm = bool(renorm)
+        self.renorm_clipping = _renorm_clipping(renorm_clipping) if renorm else renorm_clipping
+        self.renorm_momentum = _checks.probability("renorm_momentum", renorm_momentum)
+        if synchronized and keras.backend.backend() != "tensorflow":
+            raise ValueError("synchronized=True needs the TensorFlow backend, as in Keras; "
+                             f"this one is {keras.backend.backend()!r}")
+        self.synchronized = bool(synchronized)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -217,51 +246,109 @@ class BatchNormalization(Layer):
         if not -rank <= self.axis < rank:
             raise ValueError(f"axis must be in [-{rank}, {rank - 1}] for inputs of rank "
                              f"{rank}, got {self.axis}")
-        self.axis = self.axis % rank
-        self._reduction_axes = [i for i in range(rank) if i != self.axis]
+        axis = self.axis % rank  # `axis` itself stays as given, so the config does too
+        self._reduction_axes = [i for i in range(rank) if i != axis]
         self._broadcast_shape = [1] * rank
-        self._broadcast_shape[self.axis] = input_shape[self.axis]
-        shape = (input_shape[self.axis],)
-        self.gamma = (self.add_weight(shape=shape, name="gamma",
-                                      initializer=self.gamma_initializer,
-                                      regularizer=self.gamma_regularizer,
-                                      constraint=self.gamma_constraint, autocast=False)
-                      if self.scale else None)
-        self.beta = (self.add_weight(shape=shape, name="beta",
-                                     initializer=self.beta_initializer,
-                                     regularizer=self.beta_regularizer,
-                                     constraint=self.beta_constraint, autocast=False)
-                     if self.center else None)
-        self.moving_mean = self.add_weight(shape=shape, name="moving_mean", trainable=False,
-                                           initializer=self.moving_mean_initializer,
-                                           autocast=False)
-        self.moving_variance = self.add_weight(shape=shape, name="moving_variance",
-                                               trainable=False, autocast=False,
-                                               initializer=self.moving_variance_initializer)
+        self._broadcast_shape[axis] = input_shape[axis]
+        self.input_spec = keras.layers.InputSpec(ndim=rank, axes={axis: input_shape[axis]})
+        shape = (input_shape[axis],)
 
-    def call(self, inputs, training=None):
+        def weight(name, initializer, trainable=False, regularizer=None, constraint=None):
+            return self.add_weight(shape=shape, name=name, initializer=initializer,
+                                   trainable=trainable, regularizer=regularizer,
+                                   constraint=constraint, autocast=False)
+
+        self.gamma = (weight("gamma", self.gamma_initializer, True, self.gamma_regularizer,
+                             self.gamma_constraint) if self.scale else None)
+        self.beta = (weight("beta", self.beta_initializer, True, self.beta_regularizer,
+                            self.beta_constraint) if self.center else None)
+        self.moving_mean = weight("moving_mean", self.moving_mean_initializer)
+        self.moving_variance = weight("moving_variance", self.moving_variance_initializer)
+        if self.renorm:
+            # σ starts at the square root of the variance initializer's value, as in Keras.
+            def stddev_initializer(shape, dtype=None):
+                return ops.sqrt(_fresh(self.moving_variance_initializer)(shape, dtype=dtype))
+
+            self.moving_stddev = weight("moving_stddev", stddev_initializer)
+            self.renorm_mean = weight("renorm_mean", _fresh(self.moving_mean_initializer))
+            self.renorm_stddev = weight("renorm_stddev", stddev_initializer)
+
+    def call(self, inputs, training=None, mask=None):
+        if mask is not None and len(mask.shape) != len(inputs.shape) - 1:
+            raise ValueError("mask must have one dimension fewer than the inputs, got "
+                             f"mask.shape={mask.shape} and inputs.shape={inputs.shape}")
         # float16 inputs overflow in the squares: compute in at least float32, as Keras.
         x = ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
+        gamma = None if self.gamma is None else ops.cast(self.gamma, x.dtype)
+        beta = None if self.beta is None else ops.cast(self.beta, x.dtype)
         if training and self.trainable:
-            mean = ops.mean(x, axis=self._reduction_axes)
-            # ∂σ²/∂μ = −2·mean(x − μ) = 0, so no gradient needs to flow through μ here
-            # (TensorFlow's moments does the same; it saves a backward pass).
-            centred = x - ops.stop_gradient(ops.reshape(mean, self._broadcast_shape))
-            variance = ops.mean(ops.square(centred), axis=self._reduction_axes)
-            p = self.momentum
-            self.moving_mean.assign(self.moving_mean * p + mean * (1.0 - p))
-            self.moving_variance.assign(self.moving_variance * p + variance * (1.0 - p))
+            mean, variance = self._moments(x, mask)
+            if self.renorm:
+                r, d = self._renorm_correction(mean, variance)
+                # γ((x − μ_B)/σ_B · r + d) + β = (x − μ_B)/σ_B · (rγ) + (dγ + β)
+                shift = d if gamma is None else d * gamma
+                gamma = r if gamma is None else r * gamma
+                beta = shift if beta is None else shift + beta
+                self._update_renorm_statistics(mean, variance)
+            else:
+                p = self.momentum
+                self.moving_mean.assign(self.moving_mean * p + mean * (1.0 - p))
+                self.moving_variance.assign(self.moving_variance * p + variance * (1.0 - p))
         else:
             mean = ops.cast(self.moving_mean, x.dtype)
             variance = ops.cast(self.moving_variance, x.dtype)
         k = ops.rsqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            k = k * ops.cast(self.gamma, x.dtype)
+        if gamma is not None:
+            k = k * gamma
         shift = -mean * k
-        if self.beta is not None:
-            shift = shift + ops.cast(self.beta, x.dtype)
+        if beta is not None:
+            shift = shift + beta
         outputs = x * ops.reshape(k, self._broadcast_shape) + ops.reshape(shift, self._broadcast_shape)
         return ops.cast(outputs, self.compute_dtype)
+
+    def _moments(self, x, mask):
+        """μ_B and σ²_B over the batch, leaving masked steps out."""
+        if mask is None:
+            if self.synchronized:
+                return ops.moments(x, axes=self._reduction_axes, synchronized=True)
+            mean = ops.mean(x, axis=self._reduction_axes)
+            # ∂σ²/∂μ = −2·mean(x − μ) = 0, so no gradient needs to flow through μ here
+            # (TensorFlow's moments does the same; it saves a backward pass).
+            centred = x - ops.stop_gradient(ops.reshape(mean, self._broadcast_shape))
+            return mean, ops.mean(ops.square(centred), axis=self._reduction_axes)
+        keep = ops.broadcast_to(ops.expand_dims(ops.cast(mask, "bool"), -1), ops.shape(x))
+        # Keras adds its fuzz factor to the count, so a fully masked batch gives 0, not NaN.
+        count = ops.sum(ops.cast(keep, x.dtype), self._reduction_axes) + keras.config.epsilon()
+        mean = ops.sum(ops.where(keep, x, 0.0), self._reduction_axes) / count
+        centred = ops.where(keep, x - ops.reshape(mean, self._broadcast_shape), 0.0)
+        return mean, ops.sum(ops.square(centred), self._reduction_axes) / count
+
+    def _renorm_correction(self, mean, variance):
+        """r = σ_B / σ and d = (μ_B − μ) / σ, clipped; constants for back-propagation."""
+        sigma_b = ops.sqrt(variance + self.epsilon)
+        # σ is kept away from 0 early in training, as in Keras.
+        sigma = ops.maximum(self.renorm_stddev, self.epsilon ** 0.5)
+        r = sigma_b / sigma
+        d = (mean - self.renorm_mean) / sigma
+        rmin, rmax, dmax = (self.renorm_clipping.get(key) for key in ("rmin", "rmax", "dmax"))
+        if rmin is not None:
+            r = ops.maximum(r, rmin)
+        if rmax is not None:
+            r = ops.minimum(r, rmax)
+        if dmax is not None:
+            d = ops.clip(d, -dmax, dmax)
+        return ops.stop_gradient(r), ops.stop_gradient(d)
+
+    def _update_renorm_statistics(self, mean, variance):
+        sigma_b = ops.sqrt(variance + self.epsilon)
+        q, p = self.renorm_momentum, self.momentum
+        self.renorm_mean.assign(self.renorm_mean * q + mean * (1.0 - q))
+        self.renorm_stddev.assign(self.renorm_stddev * q + sigma_b * (1.0 - q))
+        self.moving_mean.assign(self.moving_mean * p + mean * (1.0 - p))
+        stddev = self.moving_stddev * p + sigma_b * (1.0 - p)
+        self.moving_stddev.assign(stddev)
+        # relu: rounding can take σ² − ε just below 0.
+        self.moving_variance.assign(ops.relu(stddev * stddev - self.epsilon))
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -273,7 +360,35 @@ class BatchNormalization(Layer):
                 **{name: serialize(getattr(self, name)) for name in (
                     "beta_initializer", "gamma_initializer", "moving_mean_initializer",
                     "moving_variance_initializer", "beta_regularizer", "gamma_regularizer",
-                    "beta_constraint", "gamma_constraint")}}
+                    "beta_constraint", "gamma_constraint")},
+                "synchronized": self.synchronized, "renorm": self.renorm,
+                "renorm_clipping": self.renorm_clipping,
+                "renorm_momentum": self.renorm_momentum}
+
+
+def _renorm_clipping(clipping):
+    """Keras' rule for `renorm_clipping`: a dict with keys among rmax, rmin, dmax (numbers),
+    rmax >= rmin, dmax >= 0; None means no clipping ({})."""
+    clipping = dict(clipping or {})
+    unknown = set(clipping) - {"rmax", "rmin", "dmax"}
+    if unknown:
+        raise ValueError(f"renorm_clipping accepts the keys rmax, rmin and dmax, got "
+                         f"{sorted(unknown)}")
+    clipping = {key: _checks.number(f"renorm_clipping[{key!r}]", value)
+                for key, value in clipping.items() if value is not None}
+    rmin, rmax, dmax = (clipping.get(key) for key in ("rmin", "rmax", "dmax"))
+    if rmin is not None and rmax is not None and rmax < rmin:
+        raise ValueError(f"renorm_clipping needs rmax >= rmin, got rmax={rmax}, rmin={rmin}")
+    if dmax is not None and dmax < 0:
+        raise ValueError(f"renorm_clipping needs dmax >= 0, got dmax={dmax}")
+    return clipping
+
+
+def _fresh(initializer):
+    """A copy of `initializer`, so a seeded one draws anew for a second variable (as Keras)."""
+    if isinstance(initializer, keras.initializers.Initializer):
+        return initializer.__class__.from_config(initializer.get_config())
+    return initializer
 
 
 # ------------------------------------------------------------------- dropout
@@ -304,7 +419,7 @@ class _RandomDrop(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.rate = _checks.unit_interval("rate", rate)
+        self.rate = _checks.probability("rate", rate)
         self.noise_shape = _noise_shape(noise_shape)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -342,6 +457,8 @@ class Dropout(_RandomDrop):
     """
 
     def drop(self, x, keep):
+        if self.rate == 1:  # every unit dropped, as in Keras; x · 0 / 0 would be NaN
+            return ops.zeros_like(x)
         return x * keep / (1.0 - self.rate)
 
 
@@ -352,7 +469,15 @@ class AlphaDropout(_RandomDrop):
     instead of 0, and an affine map restores mean 0 and variance 1:
 
         y = a (x · m + α' (1 − m)) + b,  a = ((1 − p)(1 + p α'²))^(−1/2),  b = −a α' p
+
+    p = 1 is refused here (a is infinite); Keras accepts it and fails at the first call.
     """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        if not isinstance(rate, bool) and rate == 1:
+            raise ValueError("rate must be in [0, 1) for AlphaDropout: at rate=1 its "
+                             "correction a = ((1 − p)(1 + p α'²))^(−1/2) is infinite")
+        super().__init__(rate, noise_shape=noise_shape, seed=seed, **kwargs)
 
     def drop(self, x, keep):
         alpha_p = -activations.SELU_ALPHA * activations.SELU_SCALE

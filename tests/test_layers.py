@@ -253,7 +253,7 @@ def test_mc_dropout_predictions_average_to_the_deterministic_one():
 # ---------------------------------------------------------------------- argument checks
 
 @pytest.mark.parametrize("make,argument", [
-    (lambda: layers.Dropout(1.0), "rate"), (lambda: layers.Dropout(-0.1), "rate"),
+    (lambda: layers.Dropout(1.5), "rate"), (lambda: layers.Dropout(-0.1), "rate"),
     (lambda: layers.AlphaDropout(1.5), "rate"), (lambda: layers.MCDropout(float("nan")), "rate"),
     (lambda: layers.MCAlphaDropout(1.0), "rate"),
     (lambda: layers.RReLU(0.4, 0.2), "lower must be <= upper"),
@@ -264,7 +264,8 @@ def test_mc_dropout_predictions_average_to_the_deterministic_one():
     (lambda: layers.RReLU(8, 3, variant="paper"), "lower must be <= upper"),
     (lambda: layers.LeakyReLU(-0.5), "negative_slope"),
     (lambda: activations.leaky_relu(np.ones(2), 1.5), "negative_slope"),
-    (lambda: layers.BatchNormalization(momentum=1.0), "momentum"),
+    (lambda: layers.BatchNormalization(momentum=1.5), "momentum"),
+    (lambda: layers.BatchNormalization(renorm_momentum=-0.1), "renorm_momentum"),
     (lambda: layers.BatchNormalization(epsilon=-1e-3), "epsilon"),
 ])
 def test_rejects_bad_arguments(make, argument):
