@@ -244,9 +244,11 @@ def test_rejects_bad_learning_rates(name, bad):
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_rejects_a_learning_rate_of_the_wrong_type(name):
-    with pytest.raises(TypeError, match="learning_rate"):
-        getattr(optimizers, name)(learning_rate="fast")
+@pytest.mark.parametrize("bad", ["fast", 1, np.float32(0.1)])
+def test_rejects_a_learning_rate_of_the_wrong_type_like_keras(name, bad):
+    """Neither a float, a schedule nor a callable: ValueError, Keras' own check and type."""
+    with pytest.raises(ValueError, match="learning_rate"):
+        getattr(optimizers, name)(learning_rate=bad)
 
 
 @pytest.mark.parametrize("name,argument", [

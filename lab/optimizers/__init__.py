@@ -17,7 +17,10 @@ squared gradient, s first moment, δ small constant (`delta`). Constructor argum
 Where the slide and Keras differ, the default is Keras and the slide is one argument away:
 `Adagrad(variant="slide")`, `Adam(variant="slide")`, `Nadam(variant="paper")`,
 `RMSprop(epsilon=1e-6)`, and `SGD.slide_theta` / `RMSpropNesterov.slide_theta` for the
-point the slide's Nesterov stores.
+point the slide's Nesterov stores. Every argument of each Keras twin is there, in Keras'
+order and with Keras' default (`weight_decay`, clipping, EMA, `loss_scale_factor`,
+`gradient_accumulation_steps`, `name`); `variant` comes after them, so a positional call
+means what it means in Keras.
 """
 
 from . import schedules  # noqa: F401  (lab.optimizers.schedules, as in Keras)

@@ -19,8 +19,16 @@ class Adagrad(Optimizer):
     """
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-                 variant="keras", name="adagrad", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+                 weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, variant="keras", **kwargs):
+        super().__init__(
+            learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+            clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
+            ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
         self.initial_accumulator_value = _checks.non_negative(
             "initial_accumulator_value", initial_accumulator_value)
         self.epsilon = _checks.non_negative("epsilon", epsilon)

@@ -20,8 +20,17 @@ class Adam(Optimizer):
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, variant="keras", name="adam", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+                 amsgrad=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, variant="keras", **kwargs):
+        super().__init__(
+            learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+            clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
+            ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
         self.beta_1 = _checks.unit_interval("beta_1", beta_1)
         self.beta_2 = _checks.unit_interval("beta_2", beta_2)
         self.epsilon = _checks.non_negative("epsilon", epsilon)

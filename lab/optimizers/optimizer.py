@@ -11,13 +11,22 @@ class Optimizer(keras.optimizers.Optimizer):
 
     Keras' order is kept: clip the raw gradients (`clipnorm` per variable, else
     `global_clipnorm`, else `clipvalue`), apply weight decay, then `update_step`.
+    Keras' arguments common to every optimizer (`weight_decay`, the three clippings,
+    `use_ema`, `ema_momentum`, `ema_overwrite_frequency`, `loss_scale_factor`,
+    `gradient_accumulation_steps`, `name`) keep their names, defaults and meaning; each
+    lab optimizer lists them, as Keras' do. lab is stricter than Keras on values that
+    mean nothing: a negative or non-finite rate, clipping or weight decay, and a
+    `loss_scale_factor` <= 0, are refused (ValueError).
     """
 
-    def __init__(self, learning_rate, name, **kwargs):
-        if not (callable(learning_rate) or isinstance(learning_rate, keras.Variable)):
+    def __init__(self, learning_rate, name=None, **kwargs):
+        # Keras refuses (ValueError) a rate that is neither a float, a schedule nor a
+        # callable; of the floats, it also takes the negative and non-finite ones.
+        if isinstance(learning_rate, float):
             _checks.non_negative("learning_rate", learning_rate)
         for key in ("clipnorm", "clipvalue", "global_clipnorm", "weight_decay"):
             _checks.optional(_checks.non_negative, key, kwargs.get(key))
+        _checks.optional(_checks.positive, "loss_scale_factor", kwargs.get("loss_scale_factor"))
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
 
     def apply(self, grads, trainable_variables=None):

@@ -19,8 +19,17 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered=False, name="rmsprop", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+                 centered=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(
+            learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+            clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
+            ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
         self.rho = _checks.unit_interval("rho", rho)
         self.momentum = _checks.unit_interval("momentum", momentum)
         self.epsilon = _checks.non_negative("epsilon", epsilon)
@@ -43,14 +52,15 @@ class RMSprop(Optimizer):
         g = ops.cast(gradient, variable.dtype)
         rho = self.rho
         (r,) = self._slots(variable, self.accumulators)
-        self.assign(r, rho * r + (1 - rho) * ops.square(g))
+        # ops.multiply, not *: a sparse g (an Embedding's IndexedSlices) has no operators.
+        self.assign(r, rho * r + ops.multiply(1 - rho, ops.square(g)))
         if self.centered:
             (g_mean,) = self._slots(variable, self.average_gradients)
-            self.assign(g_mean, rho * g_mean + (1 - rho) * g)
+            self.assign(g_mean, rho * g_mean + ops.multiply(1 - rho, g))
             denominator = r - ops.square(g_mean) + delta
         else:
             denominator = r + delta
-        step = lr * g / ops.sqrt(denominator)
+        step = ops.divide(ops.multiply(lr, g), ops.sqrt(denominator))
         if self.momentum:
             (m,) = self._slots(variable, self.momentums)
             self.assign(m, self.momentum * m + step)

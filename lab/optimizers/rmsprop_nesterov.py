@@ -40,8 +40,9 @@ class RMSpropNesterov(_NesterovLookAhead, Optimizer):
         g = ops.cast(gradient, variable.dtype)
         rho, alpha = self.rho, self.momentum
         r, v = self._slots(variable, self.accumulators, self.velocities)
-        self.assign(r, rho * r + (1 - rho) * ops.square(g))
-        step = lr * g / ops.sqrt(delta + r)
+        # ops.multiply, not *: a sparse g (an Embedding's IndexedSlices) has no operators.
+        self.assign(r, rho * r + ops.multiply(1 - rho, ops.square(g)))
+        step = ops.divide(ops.multiply(lr, g), ops.sqrt(delta + r))
         self.assign(v, alpha * v - step)
         self.assign_add(variable, alpha * v - step)
 

@@ -26,11 +26,29 @@ class SGD(_NesterovLookAhead, Optimizer):
     `optimizer.momentum = 0.85` during training takes effect at the next step without
     retracing, which is what `lab.callbacks.OneCycleMomentum` does. Keras' own SGD bakes
     its float into the traced step, so changing it after the first step has no effect.
+    `get_config()` reports the Python float last given, as Keras does.
+
+    That variable is one more optimizer variable than Keras' SGD has (iteration, learning
+    rate, momentum, then one velocity per model variable). It is saved and restored with
+    the others, so `model.save` and `keras.models.load_model` bring back lab's SGD with
+    the same momentum and velocities (tested); only a file of lab's SGD cannot be loaded
+    into Keras' SGD, which is another class anyway.
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        momentum = _checks.unit_interval("momentum", momentum)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(
+            learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
+            clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
+            ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
+        if not isinstance(momentum, float):  # as Keras: an int, even 0, is refused
+            raise ValueError(f"momentum must be a float in [0, 1), got {momentum!r}")
+        self._momentum = _checks.unit_interval("momentum", momentum)
         if not isinstance(nesterov, bool):
             raise TypeError(f"nesterov must be a bool, got {type(nesterov).__name__}")
         self.nesterov = nesterov
@@ -43,10 +61,9 @@ class SGD(_NesterovLookAhead, Optimizer):
 
     @property
     def momentum(self):
-        """α as a Python float (0.0 when built without momentum)."""
-        if self._momentum_variable is None:
-            return 0.0
-        return float(ops.convert_to_numpy(self._momentum_variable))
+        """α, the Python float last given (0.0 when built without momentum); the step
+        reads its float32 copy."""
+        return self._momentum
 
     @momentum.setter
     def momentum(self, value):
@@ -55,6 +72,7 @@ class SGD(_NesterovLookAhead, Optimizer):
             raise ValueError("this SGD was created with momentum=0 (plain SGD, no velocity): "
                              "create it with a momentum > 0 to change it during training")
         self._momentum_variable.assign(value)
+        self._momentum = value
 
     def build(self, var_list):
         if self.built:
