@@ -49,13 +49,12 @@ class _DecaySchedule(LearningRateSchedule):
     """What Keras' InverseTimeDecay and ExponentialDecay share: η₀, s, r, and the progress
     p = t/s (floored if `staircase`)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name=None):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
         self.initial_learning_rate = _rate("initial_learning_rate", initial_learning_rate)
         self.decay_steps = _checks.positive("decay_steps", decay_steps)
         self.decay_rate = self._check_decay_rate("decay_rate", decay_rate)
         self.staircase = bool(staircase)
-        self.name = name or type(self).__name__
+        self.name = name
 
     def progress(self, step):
         p = ops.cast(step, "float32") / self.decay_steps
@@ -74,6 +73,10 @@ class InverseTimeDecay(_DecaySchedule):
 
     _check_decay_rate = staticmethod(_checks.non_negative)
 
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="InverseTimeDecay"):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
+
     def __call__(self, step):
         return self.initial_learning_rate / (1.0 + self.decay_rate * self.progress(step))
 
@@ -84,6 +87,10 @@ class ExponentialDecay(_DecaySchedule):
     steps. The slide's exponential scheduling is r = 0.1. Same arguments as Keras'."""
 
     _check_decay_rate = staticmethod(_checks.positive)
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="ExponentialDecay"):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
         return self.initial_learning_rate * ops.power(self.decay_rate, self.progress(step))
