@@ -18,7 +18,6 @@ import contextlib
 import copy
 import fcntl
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,10 +25,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from lab import exercises
+from tools import assign  # the student versions (otter loads when used); root on pythonpath
+
 BOOK = Path(__file__).resolve().parent
-ROOT = BOOK.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import assign  # noqa: E402  (tools/assign.py, the student versions; otter loads when used)
 
 
 class BookRun:
@@ -42,7 +41,7 @@ class BookRun:
     def __init__(self, file, folder):
         self.file, self.folder = file, folder
         self.book = nbformat.read(file.path, as_version=4)
-        self.names = [entry["question"] for entry in assign.questions(self.book)]
+        self.names = [entry["question"] for entry in exercises.questions(self.book)]
         self.executed = copy.deepcopy(self.book)
         self.code_cells = [cell for cell in self.executed.cells if cell.cell_type == "code"]
         self.student_cells = {}  # item name -> the cell it runs, written by prepare()

@@ -14,7 +14,6 @@ failure) and otter's checks after the book's answers (every check must pass).
 import ast
 import functools
 import http.server
-import sys
 import threading
 from pathlib import Path
 
@@ -22,11 +21,11 @@ import nbformat
 import numpy as np
 import pytest
 
+from lab import exercises
 from lab.exercises import fingerprint
+from tools import assign  # the repository root is on pytest's pythonpath (pyproject.toml)
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import assign  # noqa: E402  (tools/assign.py)
 
 NOTEBOOKS = [path.relative_to(ROOT / "book").as_posix() for path in assign.book_notebooks()]
 TOPICS = sorted({Path(name).stem for name in NOTEBOOKS})
@@ -37,11 +36,11 @@ def book(name):
 
 
 def exercise_cells(notebook):
-    return [cell for cell in notebook.cells if assign.exercise(cell)]
+    return [cell for cell in notebook.cells if exercises.entry(cell)]
 
 
 def role(cell):
-    return assign.exercise(cell)["role"]
+    return exercises.entry(cell)["role"]
 
 
 @pytest.fixture(scope="session")
@@ -55,16 +54,16 @@ def assigned(tmp_path_factory):
 def test_every_kind_of_exercise_in_both_languages(topic):
     english, persian = book(f"en/{topic}.ipynb"), book(f"fa/{topic}.ipynb")
     for language, notebook in (("en", english), ("fa", persian)):
-        assign.validate(notebook, f"{language}/{topic}")
-    kinds = {entry["kind"] for entry in assign.questions(english)}
-    assert kinds == set(assign.KINDS), f"{topic}: exercises of every kind needed, found {kinds}"
-    assert assign.questions(english) == assign.questions(persian), \
+        exercises.validate(notebook, f"{language}/{topic}")
+    kinds = {entry["kind"] for entry in exercises.questions(english)}
+    assert kinds == set(exercises.KINDS), f"{topic}: exercises of every kind needed, found {kinds}"
+    assert exercises.questions(english) == exercises.questions(persian), \
         f"{topic}: the twins' exercises differ (names, kinds or points)"
     en_cells, fa_cells = exercise_cells(english), exercise_cells(persian)
-    assert [assign.exercise(c) for c in en_cells] == [assign.exercise(c) for c in fa_cells]
+    assert [exercises.entry(c) for c in en_cells] == [exercises.entry(c) for c in fa_cells]
     for en_cell, fa_cell in zip(en_cells, fa_cells):
         if en_cell.cell_type == "code":
-            assert en_cell.source == fa_cell.source, f"{topic}: {assign.exercise(en_cell)} differs"
+            assert en_cell.source == fa_cell.source, f"{topic}: {exercises.entry(en_cell)} differs"
 
 
 def solution_lines(cell):
@@ -114,7 +113,7 @@ def test_student_version_leaks_nothing(assigned, name):
             for line in normalized(cell.source).splitlines():
                 assert len(line) <= 3 or (line not in student_text and line not in tests_text), \
                     f"{name}: a hidden test line reached the student: {line}"
-    checks = [cell for cell in notebook.cells if assign.exercise(cell) and role(cell) == "check"]
+    checks = [cell for cell in notebook.cells if exercises.entry(cell) and role(cell) == "check"]
     assert tests_text.count("'hidden': False") == sum(not is_hidden(c) for c in checks)
     assert "'hidden': True" not in tests_text
     # The autograder keeps every test, hidden ones included.
@@ -137,11 +136,11 @@ def test_student_version_runs_the_book_code(assigned, name):
     notebook = book(name)
     student = nbformat.read(assigned[name] / "student" / Path(name).name, as_version=4)
     lesson = [c.source for c in student.cells if c.cell_type == "code" and not added_by_otter(c)]
-    assert lesson == [c.source for c in notebook.cells if c.cell_type == "code" and not assign.exercise(c)], \
+    assert lesson == [c.source for c in notebook.cells if c.cell_type == "code" and not exercises.entry(c)], \
         f"{name}: the student version must run the book's code unchanged"
     book_code = [c for c in notebook.cells if c.cell_type == "code"]
-    first_exercise = next(i for i, c in enumerate(book_code) if assign.exercise(c))
-    assert not any(assign.exercise(c) is None for c in book_code[first_exercise:]), \
+    first_exercise = next(i for i, c in enumerate(book_code) if exercises.entry(c))
+    assert not any(exercises.entry(c) is None for c in book_code[first_exercise:]), \
         f"{name}: the exercises come after the whole lesson"
 
 
@@ -167,15 +166,15 @@ def test_malformed_exercises_are_refused():
     prompt = cell("md", "**1.**", question="q1", role="prompt", kind="understanding", points=1)
     answer = cell("code", "x = 1  # SOLUTION", question="q1", role="answer")
     check = cell("code", "assert x == 1", question="q1", role="check")
-    assign.validate(notebook(prompt, answer, check), "ok")
+    exercises.validate(notebook(prompt, answer, check), "ok")
     with pytest.raises(ValueError, match="has no check"):
-        assign.validate(notebook(prompt, answer), "no check")
+        exercises.validate(notebook(prompt, answer), "no check")
     with pytest.raises(ValueError, match="needs # BEGIN/END SOLUTION"):
-        assign.validate(notebook(prompt, cell("code", "x = 1", question="q1", role="answer"), check), "")
+        exercises.validate(notebook(prompt, cell("code", "x = 1", question="q1", role="answer"), check), "")
     with pytest.raises(ValueError, match="must follow its prompt"):
-        assign.validate(notebook(answer, prompt, check), "")
+        exercises.validate(notebook(answer, prompt, check), "")
     with pytest.raises(ValueError, match="kind must be one of"):
-        assign.validate(notebook(cell("md", "?", question="q1", role="prompt", kind="quiz", points=1),
+        exercises.validate(notebook(cell("md", "?", question="q1", role="prompt", kind="quiz", points=1),
                                  answer, check), "")
 
 

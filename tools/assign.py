@@ -1,18 +1,9 @@
 """Student versions of the chapter's notebooks and their autograders, with otter-grader.
 
-The book's notebooks are the only source. An exercise is a run of cells whose metadata has
-an "exercise" entry, {"question": "q1", "role": ROLE}:
-
-- "prompt": the question (Markdown). Its entry also has "kind" (understanding, experiment or
-  implement) and "points".
-- "answer": the code the student writes. Lines between `# BEGIN SOLUTION` and `# END SOLUTION`
-  (or ending in `# SOLUTION`) are the solution; the student gets `...` instead.
-- "check": one test (code). Public unless its first line is `# HIDDEN`: public tests are
-  copied to the student, so they must not reveal the answer (see lab.exercises.fingerprint).
-- "solution": the explanation (Markdown, a dropdown on the website).
-
-In the book every cell runs as written, so building the site proves that every solution passes
-its checks. This script turns each notebook into an otter "master" notebook (raw cells
+The book's notebooks are the only source; `lab.exercises` defines how an exercise is marked
+in them (cells with an "exercise" metadata entry: prompt, answer, check, solution) and
+validates it. In the book every cell runs as written, so building the site proves that every
+solution passes its checks. This script turns each notebook into an otter "master" notebook (raw cells
 # BEGIN QUESTION, # BEGIN SOLUTION, # BEGIN TESTS ...) and runs `otter assign` on it:
 
     dist/<language>/<topic>/student/      the notebook without solutions, and public tests
@@ -31,9 +22,9 @@ import tempfile
 import nbformat
 import yaml
 
+from lab import exercises
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-ROLES = ("prompt", "answer", "check", "solution")
-KINDS = ("understanding", "experiment", "implement")
 # The prose otter writes into student notebooks, for the Persian ones
 OTTER_PROSE = {
     "fa": {
@@ -43,49 +34,6 @@ OTTER_PROSE = {
             "_پاسخ خود را اینجا بنویسید و این متن را پاک کنید._",
     },
 }
-
-
-def exercise(cell):
-    """The cell's exercise entry ({"question", "role", ...}), or None."""
-    return cell.get("metadata", {}).get("exercise")
-
-
-def questions(notebook):
-    """The prompts' entries, in order: one per exercise."""
-    return [exercise(c) for c in notebook.cells if (exercise(c) or {}).get("role") == "prompt"]
-
-
-def validate(notebook, where):
-    """Raise ValueError unless the exercises are well formed (see the module docstring)."""
-    seen, current = set(), None
-    for i, cell in enumerate(notebook.cells):
-        entry = exercise(cell)
-        if entry is None:
-            if current is not None and cell.cell_type == "code":
-                raise ValueError(f"{where}, cell {i}: code between exercises must belong to one")
-            continue
-        role, name = entry.get("role"), entry.get("question")
-        if role not in ROLES:
-            raise ValueError(f"{where}, cell {i}: role must be one of {ROLES}, got {role!r}")
-        if role == "prompt":
-            if name in seen:
-                raise ValueError(f"{where}, cell {i}: question {name!r} appears twice")
-            if entry.get("kind") not in KINDS:
-                raise ValueError(f"{where}, cell {i}: kind must be one of {KINDS}")
-            seen.add(name)
-            current = name
-        elif name != current:
-            raise ValueError(f"{where}, cell {i}: a {role} cell of {name!r} must follow its prompt")
-        expected_type = "markdown" if role in ("prompt", "solution") else "code"
-        if cell.cell_type != expected_type:
-            raise ValueError(f"{where}, cell {i}: a {role} cell must be {expected_type}")
-        if role == "answer" and "SOLUTION" not in cell.source:
-            raise ValueError(f"{where}, cell {i}: an answer cell needs # BEGIN/END SOLUTION")
-    for entry in questions(notebook):
-        checks = [c for c in notebook.cells
-                  if exercise(c) == {"question": entry["question"], "role": "check"}]
-        if not checks:
-            raise ValueError(f"{where}: question {entry['question']!r} has no check")
 
 
 def raw(text):
@@ -98,12 +46,12 @@ def master(notebook, config):
     groups = {}  # question -> {role: [cells]}
     order = []   # plain cells and question names, in the book's order
     for cell in notebook.cells:
-        entry = exercise(cell)
+        entry = exercises.entry(cell)
         if entry is None:
             order.append(cell)
             continue
         if entry["question"] not in groups:
-            groups[entry["question"]] = {role: [] for role in ROLES}
+            groups[entry["question"]] = {role: [] for role in exercises.ROLES}
             order.append(entry["question"])
         groups[entry["question"]][entry["role"]].append(cell)
     for item in order:
@@ -111,7 +59,7 @@ def master(notebook, config):
             cells.append(item)
             continue
         group = groups[item]
-        prompt = exercise(group["prompt"][0])
+        prompt = exercises.entry(group["prompt"][0])
         cells.append(raw(f"# BEGIN QUESTION\nname: {item}\npoints: {prompt['points']}"))
         cells += group["prompt"]
         cells += [raw("# BEGIN SOLUTION"), *group["answer"], *group["solution"], raw("# END SOLUTION")]
@@ -163,7 +111,7 @@ def assign(source, out, publish_url=None):
     source = pathlib.Path(source).resolve()
     language, topic = source.parent.name, source.stem
     notebook = nbformat.read(source, as_version=4)
-    validate(notebook, f"{language}/{topic}")
+    exercises.validate(notebook, f"{language}/{topic}")
     config = assignment_config()
     config["name"] = f"{topic}-{language}"
     target = pathlib.Path(out).resolve() / language / topic
@@ -180,7 +128,7 @@ def assign(source, out, publish_url=None):
             cell.source = cell.source.replace(english, translated)
     if publish_url:
         tests_url = f"{publish_url.rstrip('/')}/{language}/{topic}/student/tests/"
-        names = [entry["question"] for entry in questions(notebook)]
+        names = [entry["question"] for entry in exercises.questions(notebook)]
         init = next(i for i, c in enumerate(student.cells) if c.source.startswith("# Initialize Otter"))
         student.cells.insert(init, fetch_tests_cell(tests_url, names))
     nbformat.write(student, student_path)
