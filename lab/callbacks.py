@@ -54,11 +54,12 @@ class _Monitor(keras.callbacks.Callback):
 
     def _current(self, logs):
         value = (logs or {}).get(self.monitor)
-        if value is None:
-            raise KeyError(f"{type(self).__name__} monitors {self.monitor!r}, which is not in "
-                           f"the logs: {sorted(logs or {})}. Pass validation data for 'val_' "
-                           f"metrics.")
-        return float(value)
+        if value is None:  # ValueError: Keras' type for a monitor it cannot interpret
+            raise ValueError(f"{type(self).__name__} monitors {self.monitor!r}, which is not "
+                             f"in the logs: {sorted(logs or {})}. Pass validation data for "
+                             f"'val_' metrics.")
+        # .item(): a per-class metric (F1Score) of a single output is a one-element array.
+        return float(np.asarray(value).item())
 
 
 class ReduceLROnPlateau(_Monitor):
@@ -67,8 +68,10 @@ class ReduceLROnPlateau(_Monitor):
     `cooldown` epochs before counting again.
 
     Same arguments, defaults and decisions as Keras' (which, like this one, needs a float
-    learning rate, not a schedule). An unknown metric raises KeyError here where Keras only
-    warns and does nothing.
+    learning rate, not a schedule). A metric missing from the logs raises ValueError here
+    where Keras only warns and does nothing (in mode "auto" Keras too raises ValueError for
+    a name it cannot place). Keras' also takes and ignores unknown keyword arguments;
+    this one refuses them (TypeError), so that a misspelt argument is not lost.
     """
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
@@ -84,27 +87,28 @@ class ReduceLROnPlateau(_Monitor):
 
     def on_train_begin(self, logs=None):
         _require_float_rate(self, self.model.optimizer)
-        self.best, self.wait, self.cooldown_left = None, 0, 0
+        self.best, self.wait, self.cooldown_counter = None, 0, 0
 
     def on_epoch_end(self, epoch, logs=None):
         optimizer = self.model.optimizer
         current = self._current(logs)
         if logs is not None:
             logs["learning_rate"] = _learning_rate(optimizer)
-        if self.cooldown_left > 0:
-            self.cooldown_left -= 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
             self.wait = 0
         if self._improved(current, self.best):
             self.best, self.wait = current, 0
-        elif self.cooldown_left == 0:
+        elif self.cooldown_counter == 0:
             self.wait += 1
             old_lr = _learning_rate(optimizer)
             if self.wait >= self.patience and old_lr > np.float32(self.min_lr):
                 new_lr = max(old_lr * self.factor, self.min_lr)
                 optimizer.learning_rate = new_lr
-                self.cooldown_left, self.wait = self.cooldown, 0
+                self.cooldown_counter, self.wait = self.cooldown, 0
                 if self.verbose:
-                    print(f"Epoch {epoch + 1}: ReduceLROnPlateau: learning rate {new_lr:.3g}")
+                    print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
+                          f"{new_lr}.")
 
 
 class EarlyStopping(_Monitor):
@@ -113,7 +117,8 @@ class EarlyStopping(_Monitor):
 
     Same arguments, defaults and decisions as Keras' (`baseline`: an improvement only
     resets the patience once it also beats the baseline; `start_from_epoch`: warm-up
-    epochs that are not watched). An unknown metric raises KeyError where Keras warns.
+    epochs that are not watched). A metric missing from the logs raises ValueError where
+    Keras warns (in mode "auto" Keras too raises ValueError for a name it cannot place).
     """
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",

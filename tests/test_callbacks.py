@@ -104,7 +104,7 @@ def test_reduce_lr_on_plateau_refuses_a_schedule():
 
 
 def test_a_missing_metric_is_an_error_that_names_it():
-    with pytest.raises(KeyError, match="val_loss"):
+    with pytest.raises(ValueError, match="val_loss"):
         small_model().fit(X, Y, epochs=1, verbose=0, callbacks=[callbacks.EarlyStopping()])
 
 
