@@ -3,6 +3,7 @@ with each lab algorithm and one with its Keras twin, in one process, timed alter
 
     make bench                                  # or: .venv/bin/python benchmarks/speed.py
     .venv/bin/python benchmarks/speed.py --jit  # the same under XLA (jit_compile=True)
+    .venv/bin/python benchmarks/speed.py --only LeakyReLU ELU   # just these rows
 
 For each pair it prints the median time of a training step and the median of the ratios
 ours/Keras over the rounds (pairs of epochs run back to back, so a slow moment of the
@@ -90,6 +91,8 @@ def main():
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--width", type=int, default=512)
     parser.add_argument("--jit", action="store_true", help="compile both with XLA")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="time only these optimizers or layers (e.g. Adam LeakyReLU)")
     args = parser.parse_args()
     x, y = data(args.samples)
     print(f"{device.describe()} · Keras {keras.__version__} · MLP 40-{args.width}-{args.width}-10, "
@@ -105,12 +108,19 @@ def main():
         print(f"| {name:<48} | {1e3 * ours:10.3f} | {1e3 * theirs:13.3f} | {ratio:15.3f} |",
               flush=True)
 
+    def chosen(name):
+        return args.only is None or name in args.only
+
     for name, kwargs in OPTIMIZERS:
+        if not chosen(name):
+            continue
         report(label(f"optimizers.{name}", kwargs), compare(
             lambda: (mlp(args.width), getattr(optimizers, name)(**kwargs)),
             lambda: (mlp(args.width), getattr(keras.optimizers, name)(**kwargs)),
             x, y, args.batch_size, args.rounds, args.jit))
     for ours, theirs, kwargs in LAYERS:
+        if not chosen(ours):
+            continue
         report(f"layers.{ours}", compare(
             lambda: (mlp(args.width, lambda: getattr(layers, ours)(**kwargs)),
                      keras.optimizers.SGD(0.01)),
