@@ -35,12 +35,13 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 @keras.saving.register_keras_serializable(package="lab")
 def leaky_relu(x, negative_slope=0.2):
-    """LeakyReLU_α(z) = max(αz, z) (Maas, Hannun & Ng, 2013), for 0 ≤ α < 1.
+    """LeakyReLU_α(z) = z if z > 0 else αz (Maas, Hannun & Ng, 2013), for α ≥ 0.
 
+    The slide's α is below 1 (then it is max(αz, z)); like Keras, any α ≥ 0 is accepted.
     The function's default α is 0.2, as `keras.activations.leaky_relu`; the layer
     `keras.layers.LeakyReLU` (and `lab.layers.LeakyReLU`) defaults to 0.3.
     """
-    alpha = _checks.unit_interval("negative_slope", negative_slope)
+    alpha = _checks.non_negative("negative_slope", negative_slope)
     x = ops.convert_to_tensor(x)
     positive = ops.relu(x)
     return positive + alpha * (x - positive)  # max(z, 0) + α min(z, 0): see the module doc

@@ -476,3 +476,10 @@ def test_synchronized_statistics_span_the_replicas_like_keras():
         np.testing.assert_allclose(result[f"lab {sync}"], result[f"keras {sync}"], rtol=1e-6)
     np.testing.assert_allclose(result["lab True"], result["global"], rtol=1e-5)
     assert not np.allclose(result["lab False"][1], result["global"][1], rtol=0.1)
+
+
+def test_leaky_relu_slopes_above_one_as_in_keras():
+    """Keras' layer test uses negative_slope=1; any slope >= 0 computes z or αz."""
+    x = np.array([-2.0, -0.5, 0.0, 3.0], "float32")
+    for slope in (1.0, 1.5):
+        harness.assertAllClose(layers.LeakyReLU(slope)(x), keras.layers.LeakyReLU(slope)(x))

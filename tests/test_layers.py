@@ -263,7 +263,7 @@ def test_mc_dropout_predictions_average_to_the_deterministic_one():
     (lambda: layers.RReLU(3, 0.5, variant="paper"), "upper"),
     (lambda: layers.RReLU(8, 3, variant="paper"), "lower must be <= upper"),
     (lambda: layers.LeakyReLU(-0.5), "negative_slope"),
-    (lambda: activations.leaky_relu(np.ones(2), 1.5), "negative_slope"),
+    (lambda: activations.leaky_relu(np.ones(2), -0.5), "negative_slope"),
     (lambda: layers.BatchNormalization(momentum=1.5), "momentum"),
     (lambda: layers.BatchNormalization(renorm_momentum=-0.1), "renorm_momentum"),
     (lambda: layers.BatchNormalization(epsilon=-1e-3), "epsilon"),
