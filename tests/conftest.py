@@ -1,6 +1,7 @@
 """Shared test set-up: no windows, no writes to the user's caches, deterministic hypothesis."""
 import os
 
+import keras
 import matplotlib
 import pytest
 from hypothesis import settings
@@ -35,3 +36,13 @@ def xla():
     yield
     if was_on:
         tf_config.enable_op_determinism()
+
+
+@pytest.fixture
+def mixed_float16():
+    """Keras' mixed_float16 policy for one test (float16 compute, float32 variables)."""
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_global_policy("float32")

@@ -59,15 +59,6 @@ def assert_serialization_round_trip(instance):
     return revived
 
 
-@pytest.fixture
-def mixed_float16():
-    keras.mixed_precision.set_global_policy("mixed_float16")
-    try:
-        yield
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
-
-
 # --------------------------------------------------------------------- signatures and errors
 
 @pytest.mark.parametrize("ours, theirs", TWINS, ids=lambda twin: twin.__name__)

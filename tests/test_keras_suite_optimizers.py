@@ -521,15 +521,6 @@ def dense_model(optimizer):
     return model
 
 
-@pytest.fixture
-def mixed_float16():
-    keras.mixed_precision.set_global_policy("mixed_float16")
-    try:
-        yield
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
-
-
 @pytest.mark.parametrize("name,kwargs", MODEL_CASES, ids=MODEL_IDS)
 def test_mixed_float16_trains_like_keras(name, kwargs, mixed_float16):
     """Under mixed_float16 Keras wraps both in a LossScaleOptimizer; the weights (float32
