@@ -7,13 +7,14 @@ extension; the bundled files themselves are configured in _config.yml).
 - On pages with widgets, ipywidgets' page bundle (2 MB of JavaScript, configured by
   ``nb_ipywidgets_js``) is loaded only when a widget comes near the screen, and a small script
   mends two flaws of the bundle: it typesets widget labels through MathJax 2's
-  ``MathJax.Hub.Queue``, which MathJax 3 lacks (a JavaScript error), so that one call is mapped
-  onto MathJax 3; and its slider handles and output images have no accessible name, so each
-  gets one.
+  ``MathJax.Hub.Queue``, and the book has no MathJax (its math is rendered to HTML at build
+  time by KaTeX, see _config.yml), so that one call is answered by KaTeX's auto-render, fetched
+  only when a label holds TeX; and its slider handles and output images have no accessible
+  name, so each gets one.
 """
 import json
 
-WIDGET_SCRIPT = """
+WIDGET_SCRIPT = r"""
 document.addEventListener("DOMContentLoaded", () => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
   const observer = new IntersectionObserver((entries) => {
@@ -31,10 +32,24 @@ document.addEventListener("DOMContentLoaded", () => {
     document.head.append(bundle);
   }, {rootMargin: "100% 0px"});
   views.forEach((view) => observer.observe(view.parentElement));
-  if (window.MathJax && MathJax.startup && !MathJax.Hub) {
-    MathJax.Hub = {Queue: (job) => MathJax.startup.promise.then(() => MathJax.typesetPromise([job[2]]))};
-  }
 });
+// ipywidgets calls MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]) for each label.
+{
+  const TEX = /\$|\\\(|\\\[/;
+  let loaded = null;
+  const load = (tag, attributes) => new Promise((resolve, reject) =>
+    document.head.append(Object.assign(document.createElement(tag), attributes, {onload: resolve, onerror: reject})));
+  window.MathJax = window.MathJax || {Hub: {Queue: (job) => {
+    const element = job[2];
+    if (!(element instanceof Element) || !TEX.test(element.textContent)) return;
+    loaded = loaded || Promise.all([
+      document.querySelector('link[href*="katex.min.css"]') || load("link", {rel: "stylesheet", href: KATEX_CSS}),
+      load("script", {src: KATEX_JS}).then(() => load("script", {src: KATEX_RENDER}))]);
+    loaded.then(() => renderMathInElement(element, {throwOnError: false, delimiters: [
+      {left: "$$", right: "$$", display: true}, {left: "$", right: "$", display: false},
+      {left: "\\(", right: "\\)", display: false}, {left: "\\[", right: "\\]", display: true}]}));
+  }}};
+}
 new MutationObserver(() => {
   for (const handle of document.querySelectorAll(".jupyter-widgets [role=slider]:not([aria-label])")) {
     const label = handle.closest(".widget-slider")?.querySelector(".widget-label");
@@ -45,6 +60,11 @@ new MutationObserver(() => {
   }
 }).observe(document.documentElement, {childList: true, subtree: true});
 """
+
+
+KATEX = {"KATEX_CSS": "_static/vendor/katex/katex.min.css",  # vendored by `make site`
+         "KATEX_JS": "_static/vendor/katex/katex.min.js",
+         "KATEX_RENDER": "_static/vendor/katex/auto-render.min.js"}
 
 
 def is_thebe(asset):
@@ -62,8 +82,12 @@ def fix_page_assets(app, pagename, templatename, context, doctree):
     bundles = [js for js in scripts if "jupyter-widgets" in str(js.filename or "")]
     if bundles:
         scripts[:] = [js for js in scripts if js not in bundles]
-        bundle = json.dumps(context["pathto"](str(bundles[0].filename), resource=True))
-        app.add_js_file(None, body=WIDGET_SCRIPT.replace("BUNDLE", bundle))
+        def path(name):
+            return json.dumps(context["pathto"](name, resource=True))
+        script = WIDGET_SCRIPT.replace("BUNDLE", path(str(bundles[0].filename)))
+        for key, name in KATEX.items():
+            script = script.replace(key, path(name))
+        app.add_js_file(None, body=script)
 
 
 def setup(app):

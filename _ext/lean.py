@@ -1,0 +1,307 @@
+"""Light, quick pages (a local Sphinx extension): what each page asks the browser to fetch, and
+when. Lighthouse (tools/lighthouse.sh) measured 35-47 for performance on a phone before.
+
+- Scripts go to the end of the body, in their order, after the article: the text shows before
+  any script is fetched. The theme's own two scripts stay deferred as they were.
+- No Font Awesome script (1.5 MB, it redraws every icon as SVG): _static/icons.css draws the
+  icons the pages use from their SVG paths, without the icon fonts either.
+- Sphinx's search index (250 KB) and search scripts load on the search page only; the search
+  box of every other page sends the query there.
+- Math is rendered at build time by sphinxcontrib-katex (configured in _config.yml); this
+  extension points it at the npm katex package that `make site` installs (node_modules), so
+  the HTML matches the stylesheet vendored from the same package, and a page without math
+  does not load KaTeX's stylesheet.
+- The glossary's formulas are typeset too (they were raw TeX; see ``glossary_math``).
+- Images of the article get their width and height (no layout shift while they load) and,
+  after the first one, ``loading="lazy"``.
+"""
+import hashlib
+import importlib
+import posixpath
+import re
+import socket
+import time
+from pathlib import Path
+
+import jinja2
+from docutils import nodes
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# Overrides blocks of the theme's layout.html (pydata-sphinx-theme's, through sphinx-book-theme's).
+LAYOUT = """{%- extends "!layout.html" %}
+{%- block css %}
+  <script data-cfasync="false">
+    document.documentElement.dataset.mode = localStorage.getItem("mode") || "{{ default_mode }}";
+    document.documentElement.dataset.theme = localStorage.getItem("theme") || "{{ default_mode }}";
+  </script>
+  <noscript><style>.pst-js-only { display: none !important; }</style></noscript>
+  {%- if lean_stylesheet %}
+  <link rel="stylesheet" href="{{ pathto(lean_stylesheet, 1) }}" />
+  {%- else %}
+  {{ _webpack.head_pre_assets() }}
+  {{- css() }}
+  {%- endif %}
+{%- endblock css %}
+{%- block scripts %}{% endblock %}
+{%- block extrahead %}
+  <meta name="viewport" content="width=device-width, initial-scale=1"/>
+  <meta name="docsearch:language" content="{{ language }}"/>
+  <meta name="docsearch:version" content="{{ version }}" />
+{%- endblock extrahead %}
+{%- block scripts_end %}
+{{- script() }}
+{{ super() }}
+{%- endblock scripts_end %}
+"""
+
+KATEX = Path("node_modules/katex/dist/katex.min.js")
+
+
+def use_npm_katex(app, config):
+    """sphinxcontrib-katex renders with the katex.min.js it names (relative to its own folder
+    unless absolute): the one `make site` installs from package.json."""
+    if not config.katex_prerender:
+        return
+    katex = Path(app.confdir) / KATEX
+    if not katex.is_file():
+        raise ConfigError(f"{katex} is missing: `make site` installs it (npm ci)")
+    config.katex_js_path = str(katex)
+    start_katex_patiently(importlib.import_module("sphinxcontrib.katex"))
+
+
+INLINE_MATH = re.compile(r"\$([^$\s](?:[^$]*[^$\s])?)\$")
+
+
+def glossary_math(app, doctree):
+    """The glossary table (_ext/glossary.py) puts each definition in as plain text, so their
+    $…$ formulas reached the page as raw TeX; here they become math nodes, which KaTeX renders
+    like the rest of the book's math. Only that table: elsewhere MyST has parsed the math, and
+    a $ left in text is a dollar sign."""
+    for table in doctree.findall(nodes.table):
+        if "glossary-table" not in table["classes"]:
+            continue
+        for text in list(table.findall(nodes.Text)):
+            parts = INLINE_MATH.split(str(text))
+            if len(parts) == 1 or isinstance(text.parent, (nodes.literal, nodes.raw)):
+                continue
+            replacement = [nodes.math(part, part) if index % 2 else nodes.Text(part)
+                           for index, part in enumerate(parts) if part]
+            text.parent.replace(text, replacement)
+
+
+def start_katex_patiently(katex):
+    """sphinxcontrib-katex 0.9 connects to its node server as soon as the server's socket file
+    exists, which can be a moment before the server listens (ConnectionRefusedError, seen on a
+    busy machine), and gives node 5 s to start. Here it retries until a minute has passed."""
+    katex.STARTUP_TIMEOUT = katex.RENDER_TIMEOUT = 60.0
+    original = katex.KaTeXServer.start_server_process.__func__
+
+    def start_server_process(cls, rundir, timeout):
+        connect = socket.socket.connect
+        deadline = time.monotonic() + timeout
+
+        def patient_connect(sock, address):
+            while True:
+                try:
+                    return connect(sock, address)
+                except ConnectionRefusedError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+
+        socket.socket.connect = patient_connect
+        try:
+            return original(cls, rundir, timeout)
+        finally:
+            socket.socket.connect = connect
+
+    katex.KaTeXServer.start_server_process = classmethod(start_server_process)
+
+
+def override_layout(app):
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "loaders"):
+        templates.loaders.insert(0, jinja2.DictLoader({"layout.html": LAYOUT}))
+
+
+def has_math(doctree):
+    return doctree is not None and any(doctree.findall(lambda node: isinstance(
+        node, (nodes.math, nodes.math_block))))
+
+
+def image_size(app, sources, src):
+    """The pixel size of an image the page links to (outdir/_images/...), or None."""
+    source = sources.get(Path(src).name)
+    if source is None:
+        return None
+    try:
+        from PIL import Image
+        with Image.open(Path(app.srcdir) / source) as image:
+            return image.size
+    except (OSError, ImportError):
+        return None
+
+
+def sized_lazy_images(app, body):
+    sources = {Path(dest).name: source for source, dest in app.builder.images.items()}
+    first = True
+
+    def mend(match):
+        nonlocal first
+        tag = match.group(0)
+        src = re.search(r'\ssrc="([^"]+)"', tag)
+        attributes = ""
+        if src and " width=" not in tag and " height=" not in tag:
+            size = image_size(app, sources, src.group(1))
+            if size:
+                attributes += f' width="{size[0]}" height="{size[1]}"'
+        if not first and " loading=" not in tag:
+            attributes += ' loading="lazy"'
+        if " decoding=" not in tag:
+            attributes += ' decoding="async"'
+        first = False
+        return tag[:4] + attributes + tag[4:]
+
+    return re.sub(r"<img\s[^>]*>", mend, body)
+
+
+# pydata-sphinx-theme's two stylesheets, which its layout links itself (before the others).
+THEME_CSS = ["styles/theme.css", "styles/pydata-sphinx-theme.css"]
+
+
+def bundle_stylesheets(app, context):
+    """All the page's stylesheets as one file, _static/lean-HASH.css (written when the build
+    finishes): one request that holds up the first paint instead of a dozen, in turn."""
+    names = list(THEME_CSS)
+    for css in context["css_files"]:
+        name = str(css.filename or "").split("?")[0]
+        plain = set(css.attributes) <= {"rel", "type", "priority"}
+        if (not name or "://" in name or name.startswith("/") or not plain
+                or css.attributes.get("rel", "stylesheet") != "stylesheet"):
+            return  # something the bundle cannot hold: the page keeps its own links
+        names.append(name[len("_static/"):] if name.startswith("_static/") else name)
+    key = hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
+    app.lean_bundles[key] = names
+    context["lean_stylesheet"] = f"_static/lean-{key}.css"
+
+
+def lighten_page(app, pagename, templatename, context, doctree):
+    if "css_files" in context and not has_math(doctree):
+        context["css_files"][:] = [css for css in context["css_files"]
+                                   if "katex" not in str(css.filename or "")]
+    if "css_files" in context:
+        bundle_stylesheets(app, context)
+    if context.get("body"):
+        context["body"] = sized_lazy_images(app, context["body"])
+
+
+ICON_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:\"([^\"]*)\"\}")
+CSS_URL = re.compile(r"""url\(\s*(["']?)([^)"']+)\1\s*\)""")
+IMPORT = re.compile(r"""@import\s+(?:url\()?["']([^"']+)["']\)?\s*;""")
+ICON_FONTS = "vendor/fontawesome/webfonts"
+
+
+def used_icon_classes(outdir):
+    """The Font Awesome classes (fa-NAME) that the pages and the theme's scripts name."""
+    used = set()
+    files = list(outdir.rglob("*.html")) + [outdir / "_static/scripts/pydata-sphinx-theme.js",
+                                            outdir / "_static/scripts/sphinx-book-theme.js"]
+    for path in files:
+        if path.is_file():
+            used.update(re.findall(r"\bfa-[a-z0-9-]+", path.read_text(encoding="utf-8", errors="ignore")))
+    return used
+
+
+def stylesheet_text(static, name, seen=()):
+    """A stylesheet of _static/ with its @imports inlined and its url()s made relative to
+    _static/ (where the bundle is)."""
+    path = static / name
+    folder = posixpath.dirname(name)
+
+    def relocate(match):
+        url = match.group(2)
+        if re.match(r"(data:|[a-z]+://|/|#)", url):
+            return match.group(0)
+        return f'url("{posixpath.normpath(posixpath.join(folder, url))}")'
+
+    def inline(match):
+        target = posixpath.normpath(posixpath.join(folder, match.group(1)))
+        if target in seen or not (static / target).is_file():
+            return match.group(0)
+        return stylesheet_text(static, target, (*seen, name))
+
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'^@charset "[^"]*";|/\*# sourceMappingURL=[^*]*\*/', "", text)  # the bundle's own head
+    text = IMPORT.sub(inline, text)
+    return CSS_URL.sub(relocate, text)
+
+
+def write_bundles(app, exception):
+    """Writes the pages' stylesheet bundles, without the rules of the ~1900 Font Awesome icons
+    that no page uses, and cuts the icon fonts down to the icons left (a few KB instead of
+    270 KB)."""
+    bundles = getattr(app, "lean_bundles", {})
+    if exception is not None or app.builder.format != "html" or not bundles:
+        return
+    outdir = Path(app.outdir)
+    static = outdir / "_static"
+    used = used_icon_classes(outdir)
+    glyphs = set()
+
+    def keep_used_icons(match):
+        classes = re.findall(r"\.(fa-[a-z0-9-]+):", match.group(1))
+        if not used.intersection(classes):
+            return ""
+        glyphs.update(css_characters(match.group(2)))
+        return match.group(0)
+
+    for key, names in bundles.items():
+        parts = []
+        for name in names:
+            if (static / name).is_file():
+                text = stylesheet_text(static, name)
+                parts.append(f"/* {name} */\n" + ICON_RULE.sub(keep_used_icons, text))
+            else:
+                logger.warning("lean: stylesheet %s not found for the bundle", name)
+        text = '@charset "UTF-8";\n' + "\n".join(parts)
+        # Icons that stylesheets draw themselves (admonitions, external links, ...).
+        for value in re.findall(r"(?:content|--pst-icon-[a-z-]+):\s*\"((?:[^\"\\]|\\.)*)\"",
+                                ICON_RULE.sub("", text)):
+            glyphs.update(css_characters(value))
+        (static / f"lean-{key}.css").write_text(text, encoding="utf-8")
+    subset_icon_fonts(static / ICON_FONTS, {ord(glyph) for glyph in glyphs if ord(glyph) >= 0xE000})
+
+
+def css_characters(value):
+    """The characters of a CSS string: escapes (\\f0c9) decoded."""
+    return set(re.sub(r"\\([0-9a-fA-F]{1,6}) ?", lambda m: chr(int(m.group(1), 16)), value))
+
+
+def subset_icon_fonts(folder, codepoints):
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    for path in sorted(folder.glob("*.woff2")):
+        font = TTFont(path)
+        options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codepoints)
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        font.save(path)
+
+
+def init_bundles(app):
+    app.lean_bundles = {}
+
+
+def setup(app):
+    app.connect("config-inited", use_npm_katex)
+    app.connect("builder-inited", override_layout)
+    app.connect("doctree-read", glossary_math)
+    app.connect("builder-inited", init_bundles)
+    app.connect("html-page-context", lighten_page, priority=950)
+    app.connect("build-finished", write_bundles, priority=900)  # after pydata-sphinx-theme rewrites pygments.css
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
