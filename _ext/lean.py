@@ -1,17 +1,21 @@
 """Light, quick pages (a local Sphinx extension): what each page asks the browser to fetch, and
 when. Lighthouse (tools/lighthouse.sh) measured 35-47 for performance on a phone before.
 
+- One stylesheet per page: the theme's and every extension's CSS bundled into
+  _static/lean-HASH.css (one request holds up the first paint instead of a dozen), without
+  the rules of the ~1900 Font Awesome icons that no page uses.
+- No Font Awesome script (1.5 MB, it redraws every icon as SVG): the theme's own CSS draws the
+  icons with its icon fonts, which are cut down to the icons the pages and the theme's CSS use
+  (a few KB instead of 270 KB).
 - Scripts go to the end of the body, in their order, after the article: the text shows before
   any script is fetched. The theme's own two scripts stay deferred as they were.
-- No Font Awesome script (1.5 MB, it redraws every icon as SVG): _static/icons.css draws the
-  icons the pages use from their SVG paths, without the icon fonts either.
 - Sphinx's search index (250 KB) and search scripts load on the search page only; the search
   box of every other page sends the query there.
 - Math is rendered at build time by sphinxcontrib-katex (configured in _config.yml); this
   extension points it at the npm katex package that `make site` installs (node_modules), so
   the HTML matches the stylesheet vendored from the same package, and a page without math
-  does not load KaTeX's stylesheet.
-- The glossary's formulas are typeset too (they were raw TeX; see ``glossary_math``).
+  does not load KaTeX's stylesheet. The glossary's formulas are typeset too (they were raw
+  TeX; see ``glossary_math``).
 - Images of the article get their width and height (no layout shift while they load) and,
   after the first one, ``loading="lazy"``.
 """
@@ -243,22 +247,16 @@ def write_bundles(app, exception):
     """Writes the pages' stylesheet bundles, without the rules of the ~1900 Font Awesome icons
     that no page uses, and cuts the icon fonts down to the icons left (a few KB instead of
     270 KB)."""
-    bundles = getattr(app, "lean_bundles", {})
-    if exception is not None or app.builder.format != "html" or not bundles:
+    if exception is not None or app.builder.format != "html":
         return
-    outdir = Path(app.outdir)
-    static = outdir / "_static"
-    used = used_icon_classes(outdir)
-    glyphs = set()
+    static = Path(app.outdir) / "_static"
+    used = used_icon_classes(Path(app.outdir))
 
     def keep_used_icons(match):
         classes = re.findall(r"\.(fa-[a-z0-9-]+):", match.group(1))
-        if not used.intersection(classes):
-            return ""
-        glyphs.update(css_characters(match.group(2)))
-        return match.group(0)
+        return match.group(0) if used.intersection(classes) else ""
 
-    for key, names in bundles.items():
+    for key, names in getattr(app, "lean_bundles", {}).items():
         parts = []
         for name in names:
             if (static / name).is_file():
@@ -267,11 +265,15 @@ def write_bundles(app, exception):
             else:
                 logger.warning("lean: stylesheet %s not found for the bundle", name)
         text = '@charset "UTF-8";\n' + "\n".join(parts)
-        # Icons that stylesheets draw themselves (admonitions, external links, ...).
-        for value in re.findall(r"(?:content|--pst-icon-[a-z-]+):\s*\"((?:[^\"\\]|\\.)*)\"",
-                                ICON_RULE.sub("", text)):
-            glyphs.update(css_characters(value))
         (static / f"lean-{key}.css").write_text(text, encoding="utf-8")
+    # Sphinx copies the theme's full fonts at every build, so they are cut down every time, to
+    # the characters that the bundles (those of pages not rewritten this time too) draw: the
+    # icon classes kept, and what stylesheets draw themselves (admonitions, external links).
+    glyphs = set()
+    for bundle in static.glob("lean-*.css"):
+        text = bundle.read_text(encoding="utf-8")
+        for value in re.findall(r"(?:content|--pst-icon-[a-z-]+):\s*\"((?:[^\"\\]|\\.)*)\"", text):
+            glyphs.update(css_characters(value))
     subset_icon_fonts(static / ICON_FONTS, {ord(glyph) for glyph in glyphs if ord(glyph) >= 0xE000})
 
 
