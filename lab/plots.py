@@ -4,6 +4,11 @@ Both language twins of a notebook run identical code, so every label is written 
 `tr("Layer", "لایه")` and `use_language` (called by `lab.setup`) picks the language, the
 font and the chapter's style. Tick numbers stay in Latin digits in both languages, like the
 numbers the code prints.
+
+Every figure is WIDTH inches wide (640 px at 100 dpi, the width of the site's article column
+on a desktop, where it shows unscaled). A phone shows the same PNG about 380 px wide: a wider
+figure would shrink its 11 pt labels below legibility there (a 10-inch figure: 6 px), so
+panels are stacked instead of set side by side.
 """
 import functools
 import pathlib
@@ -30,8 +35,12 @@ _FONTS = {"en": ["DejaVu Sans"], "fa": ["Vazirmatn", "DejaVu Sans"]}
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00",
              "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
+WIDTH = 6.4  # inches, for every figure (see above)
+HEIGHT = 3.6  # of a figure with one panel
+PANEL_HEIGHT = 2.8  # of each panel of a stacked figure
+
 STYLE = {
-    "figure.figsize": (6.4, 4.0),
+    "figure.figsize": (WIDTH, 4.0),
     "figure.constrained_layout.use": True,  # no clipped labels (Vazirmatn has tall lines)
     "font.size": 11,
     "axes.titlesize": 12,
@@ -116,12 +125,21 @@ def _finish(ax, xlabel, quantity, title=None, legend_columns=1, legend_outside=F
     ax.set_xlabel(xlabel)
     ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
     if legend_outside:  # many lines: keep the legend off the data
-        ax.legend(ncols=legend_columns, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.legend(ncols=legend_columns, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     else:
         ax.legend(ncols=legend_columns)
     if title:
         ax.set_title(title)
     plt.show()
+
+
+def _stacked(panels, **options):
+    """A figure of `panels` panels one above the other, sharing the x axis (labelled once,
+    under the last); `options` go to plt.subplots."""
+    # 0.6 in more for the title and the x axis label
+    fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, PANEL_HEIGHT * panels + 0.6), sharex=True,
+                             squeeze=False, layout="constrained", **options)
+    return fig, list(axes[:, 0])
 
 
 def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"), title=None):
@@ -130,17 +148,16 @@ def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"),
     Standard deviations get a logarithmic axis: vanishing and exploding signals are
     geometric in depth, so they show as straight slopes.
     """
-    fig, axes = plt.subplots(1, len(quantities), figsize=(5 * len(quantities), 3.6),
-                             squeeze=False, layout="constrained")
-    for ax, quantity in zip(axes[0], quantities):
+    fig, axes = _stacked(len(quantities))
+    for ax, quantity in zip(axes, quantities):
         for label, stats in stats_by_label.items():
             values = getattr(stats, quantity)
             ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label)
         ax.set_yscale("log" if quantity.endswith("std") else "linear")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel(tr("Hidden layer (1 = next to the input)", "لایهٔ پنهان (۱ = کنار ورودی)"))
         ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
-        ax.legend()
+    axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[-1].set_xlabel(tr("Hidden layer (1 = next to the input)", "لایهٔ پنهان (۱ = کنار ورودی)"))
+    axes[0].legend()  # the same lines in every panel
     if title:
         fig.suptitle(title)
     plt.show()
@@ -148,7 +165,7 @@ def layer_profile(stats_by_label, quantities=("activation_std", "gradient_std"),
 
 def activation_means(steps, history, title=None):
     """Mean activation of each hidden layer over training (`ActivationMonitor`)."""
-    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    _, ax = plt.subplots(figsize=(WIDTH, HEIGHT), layout="constrained")
     for layer in range(history.shape[1]):
         ax.plot(steps, history[:, layer], label=tr(f"layer {layer + 1}", f"لایهٔ {layer + 1}"))
     _finish(ax, tr("Training step", "گام آموزش"), "activation_mean", title, legend_columns=2)
@@ -156,8 +173,7 @@ def activation_means(steps, history, title=None):
 
 def learning_curves(curves_by_label, ylabel="val_accuracy", title=None):
     """One line per label, one point per epoch; `ylabel` is "val_accuracy" or "loss"."""
-    width = 9 if len(curves_by_label) > 6 else 7
-    _, ax = plt.subplots(figsize=(width, 3.6), layout="constrained")
+    _, ax = plt.subplots(figsize=(WIDTH, HEIGHT), layout="constrained")
     for index, (label, values) in enumerate(curves_by_label.items()):
         ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=label,
                 linestyle="-" if index < len(OKABE_ITO) else "--")  # more lines than colours
@@ -168,7 +184,7 @@ def learning_curves(curves_by_label, ylabel="val_accuracy", title=None):
 def training_curves(steps, curves_by_label, quantity, title=None, log=False):
     """One line per label over training steps (e.g. the dead fraction of each activation).
     `log`: True or "y" for a logarithmic y axis, "x" for the steps, "xy" for both."""
-    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    _, ax = plt.subplots(figsize=(WIDTH, HEIGHT), layout="constrained")
     for label, values in curves_by_label.items():
         ax.plot(steps, values, label=label, linewidth=1)
     axes = "y" if log is True else (log or "")
@@ -181,7 +197,7 @@ def training_curves(steps, curves_by_label, quantity, title=None, log=False):
 
 def vectors(vectors_by_label, title=None):
     """2-D vectors drawn as arrows from the origin (e.g. a gradient and its clipped versions)."""
-    _, ax = plt.subplots(figsize=(5.5, 4.2), layout="constrained")
+    _, ax = plt.subplots(figsize=(WIDTH, 4.2), layout="constrained")
     for index, (label, (x, y)) in enumerate(vectors_by_label.items()):
         color = OKABE_ITO[index % len(OKABE_ITO)]
         ax.annotate("", xy=(x, y), xytext=(0, 0),
@@ -203,7 +219,7 @@ def vectors(vectors_by_label, title=None):
 def activation_shapes(functions_by_label, z=np.linspace(-4, 4, 401), title=None):
     """Each activation f and its derivative f′ side by side (f′ by automatic differentiation)."""
     z_tensor = tf.constant(z, dtype="float32")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+    fig, (left, right) = _stacked(2)
     for label, function in functions_by_label.items():
         with tf.GradientTape() as tape:
             tape.watch(z_tensor)
@@ -214,8 +230,8 @@ def activation_shapes(functions_by_label, z=np.linspace(-4, 4, 401), title=None)
     for ax, name in [(left, "f(z)"), (right, "f′(z)")]:
         ax.axhline(0, color="0.6", linewidth=0.8)
         ax.axvline(0, color="0.6", linewidth=0.8)
-        ax.set_xlabel("z")
         ax.set_ylabel(name)
+    right.set_xlabel("z")
     left.legend()
     left.set_title(tr("Activation", "تابع فعال‌سازی"))
     right.set_title(tr("Derivative", "مشتق"))
@@ -228,10 +244,14 @@ def bars(values_by_label, errors_by_label=None, quantity="test_accuracy", title=
     """One bar per label, with ± error bars (e.g. the spread over seeds)."""
     labels = list(values_by_label)
     errors = None if errors_by_label is None else [errors_by_label[k] for k in labels]
-    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    _, ax = plt.subplots(figsize=(WIDTH, HEIGHT), layout="constrained")
     ax.bar(labels, [values_by_label[k] for k in labels], yerr=errors, capsize=4,
            color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(labels))])
     ax.set_ylabel(tr(*_AXIS_LABELS[quantity]))
+    # Slanted, so that five or more names (e.g. "leaky ReLU (α=0.2)") fit under WIDTH inches.
+    ax.tick_params(axis="x", labelrotation=25)
+    for label in ax.get_xticklabels():
+        label.set(horizontalalignment="right", rotation_mode="anchor")
     if title:
         ax.set_title(title)
     plt.show()
@@ -240,16 +260,15 @@ def bars(values_by_label, errors_by_label=None, quantity="test_accuracy", title=
 def percentile_bands(steps, histories_by_label, percentiles=(15, 50, 85), title=None):
     """One panel per label: the percentiles of a unit's input over training
     (`lab.diagnostics.PercentileMonitor`), on a shared y axis (Ioffe & Szegedy, Fig. 1b-c)."""
-    fig, axes = plt.subplots(1, len(histories_by_label), figsize=(5 * len(histories_by_label), 3.6),
-                             sharey=True, squeeze=False, layout="constrained")
-    for ax, (label, history) in zip(axes[0], histories_by_label.items()):
+    fig, axes = _stacked(len(histories_by_label), sharey=True)
+    for ax, (label, history) in zip(axes, histories_by_label.items()):
         for column, p in enumerate(percentiles):
             ax.plot(steps, history[:, column], color=OKABE_ITO[column],
                     label=tr(f"{p}th percentile", f"صدک {p}"))
         ax.set_title(label)
-        ax.set_xlabel(tr("Training step", "گام آموزش"))
-    axes[0][0].set_ylabel(tr(*_AXIS_LABELS["sigmoid_input"]))
-    axes[0][0].legend()
+        ax.set_ylabel(tr(*_AXIS_LABELS["sigmoid_input"]))
+    axes[-1].set_xlabel(tr("Training step", "گام آموزش"))
+    axes[0].legend()
     if title:
         fig.suptitle(title)
     plt.show()
@@ -258,7 +277,7 @@ def percentile_bands(steps, histories_by_label, percentiles=(15, 50, 85), title=
 def accuracy_by_labels(counts, curves_by_label, errors_by_label=None, title=None):
     """Test accuracy against the number of labelled examples (log x axis), one line per
     method, with ± error bars (e.g. the spread over seeds)."""
-    _, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    _, ax = plt.subplots(figsize=(WIDTH, HEIGHT), layout="constrained")
     for label, values in curves_by_label.items():
         errors = None if errors_by_label is None else errors_by_label[label]
         ax.errorbar(counts, values, yerr=errors, marker="o", markersize=4, capsize=3, label=label)
@@ -281,8 +300,8 @@ def trajectories(surface, paths_by_label, title=None):
     """Optimizer paths (`lab.trajectories.run`) over the contours of a 2-D loss surface;
     a cross marks each minimum and a dot each path's end. Fixed margins instead of the
     constrained layout keep a redraw under 100 ms, for the widget."""
-    fig, ax = plt.subplots(figsize=(7, 4.2), layout="none")
-    fig.subplots_adjust(left=0.1, right=0.76, bottom=0.13, top=0.9)
+    fig, ax = plt.subplots(figsize=(WIDTH, 4.2), layout="none")
+    fig.subplots_adjust(left=0.11, right=0.72, bottom=0.13, top=0.9)
     ax.contour(*_loss_grid(surface), levels=15, colors="0.75", linewidths=0.7)
     ax.grid(False)
     for index, (label, path) in enumerate(paths_by_label.items()):
