@@ -3,12 +3,18 @@
 The chapter lives in twin trees, book/en/NAME and book/fa/NAME (same file names). This
 extension
 
-- renders every page under book/fa/ in Persian: ``<html lang="fa">``, the article body
-  right-to-left (``dir="rtl"``), and the theme's interface text (search, navigation, buttons,
-  tooltips) in Persian;
+- renders every page under book/fa/ in Persian: ``<html lang="fa" dir="rtl">`` (the whole
+  page mirrored: navigation on the right, the page's contents on the left), and the theme's
+  interface text (search, navigation, buttons, tooltips, landmark labels) in Persian;
+- gives the Persian pages their own search page, ``search-fa.html``, in Persian, which lists
+  Persian pages first (the English one lists English pages first);
 - puts a link to the twin page at the top of every page of either tree (and a
-  ``<link rel="alternate" hreflang>`` in its head);
+  ``<link rel="alternate" hreflang>`` in its head), and lists in a page's sidebar only its
+  own language's part of the table of contents (the landing page lists both);
 - keeps the previous/next links of a page within its language;
+- isolates, in Persian text, every run of left-to-right text (Latin words, Latin numbers)
+  and every inline formula (``<bdi dir="ltr">``), so that the Unicode bidirectional
+  algorithm cannot move the punctuation around them or reverse a ``0.33 ± 0.01``;
 - writes the numbers glued into a Persian page's prose (``{glue:text}``) in Persian digits;
 - warns when a page has no twin, so ``jupyter-book build -W`` fails on an unpaired page.
 
@@ -18,31 +24,39 @@ catalogs looked up at render time. So before a Persian page is written, the exte
 in a Persian catalog (the small ``PERSIAN`` dictionary below, falling back to Sphinx's own
 Persian catalog) for the catalogs those packages use and for the Jinja templates; before an
 English page it swaps the build's English catalogs back. The page is rendered as a
-``language: fa`` build would render it; no HTML is rewritten afterwards. Besides: texts the
-themes take from the configuration (author, search placeholder) go through the same catalog,
-two small scripts' texts are set in JavaScript (``PERSIAN_SCRIPT``), two tooltips that
-sphinx-book-theme hard-codes in English come from overridden templates (templates/), and
-myst-nb's toggle of a collapsed cell is written by ``visit_hidden_cell``. Still
-English: the search results page (one page for both languages) and two landmark labels of the
-book theme ("Main", "Page").
+``language: fa`` build would render it; the one change made to the rendered HTML is the
+``dir`` attribute of ``<html>`` (see ``add_direction``). Besides: texts the themes take from
+the configuration (author, search placeholder) go through the same catalog, the texts of
+three scripts (copy button, toggle hints, search results) are set in JavaScript
+(``persian_script``), two tooltips and two landmark labels that sphinx-book-theme hard-codes
+in English come from overridden templates (templates/), and myst-nb's toggle of a collapsed
+cell is written by ``visit_hidden_cell``.
 
 Everything visual (right-to-left layout, the Vazirmatn font, code kept left-to-right) is in
 ``_static/site.css``.
 """
 import gettext
 import html
+import json
+import re
 from pathlib import Path
 
 import sphinx
+from bs4 import BeautifulSoup
 from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
 from sphinx import locale
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 TREES = {"en": "book/en/", "fa": "book/fa/"}
+OTHER = {"en": "fa", "fa": "en"}
 NAMES = {"en": "English", "fa": "فارسی"}  # the twin link's text, in the twin's language
+# Each language's search page: Sphinx's own, and a second one rendered from the same template
+# (html_additional_pages) that the Persian pages' search box and button send their query to.
+SEARCH = {"en": "search", "fa": "search-fa"}
 # Latin digits, decimal point and thousands separator -> Persian ones («٫», «٬»)
 PERSIAN_NUMBER = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 DEFAULT = "en"  # the language of every other page (the landing page, search, index)
@@ -50,6 +64,21 @@ DEFAULT = "en"  # the language of every other page (the landing page, search, in
 # The gettext catalogs that the interface text goes through: Sphinx's own (pydata-sphinx-theme
 # adds its strings to it) and sphinx-book-theme's.
 CATALOGS = [("general", "sphinx"), ("general", "booktheme")]
+
+# The messages of Sphinx's search scripts (searchtools.js, sphinx_highlight.js), in its
+# JavaScript catalog on Persian pages (PERSIAN_SCRIPT).
+PERSIAN_SEARCH = {
+    "Search Results": "نتیجه‌های جست‌وجو",
+    "Searching": "در حال جست‌وجو",
+    "Preparing search...": "آماده‌سازی جست‌وجو…",
+    ", in ": "، در ",
+    "Hide Search Matches": "پنهان کردن نتیجه‌های جست‌وجو",
+    "Your search did not match any documents. Please make sure that all words are spelled "
+    "correctly and that you've selected enough categories.":
+        "هیچ صفحه‌ای با جست‌وجوی شما جور نبود. درستیِ نوشتن واژه‌ها را بررسی کنید.",
+    "Search finished, found ${resultCount} page(s) matching the search query.":
+        "جست‌وجو تمام شد: ${resultCount} صفحه پیدا شد.",
+}
 
 # Interface text that neither the themes nor Sphinx translate into Persian (or translate
 # poorly); everything else falls back to Sphinx's Persian catalog.
@@ -91,6 +120,11 @@ PERSIAN = {
     "Link to this image": "پیوند به این تصویر",
     "Link to this code": "پیوند به این کد",
     "Link to this definition": "پیوند به این تعریف",
+    # Sphinx's search page
+    **PERSIAN_SEARCH,
+    "Please activate JavaScript to enable the search functionality.":
+        "برای جست‌وجو، جاوااسکریپت مرورگر را روشن کنید.",
+    "Error": "خطا",
     # sphinx-book-theme
     "Toggle navigation": "نمایش و پنهان کردن فهرست",
     "Toggle primary sidebar": "نمایش و پنهان کردن نوار کناری اصلی",
@@ -111,6 +145,8 @@ PERSIAN = {
     "Show source": "نمایش منبع",
     "Edit this page": "ویرایش این صفحه",
     "logo": "لوگو",
+    "Main": "اصلی",  # the landmark label of the table of contents (templates/sbt-sidebar-nav.html)
+    "Page": "صفحه",  # ... and of the page's contents when printed (templates/layout.html)
     # this book's configuration (_config.yml)
     "The course authors": "نویسندگان درس",
     # myst-nb's toggle of a collapsed cell (the exercises' answers: tag hide-input)
@@ -124,8 +160,9 @@ PERSIAN = {
 }
 
 # Interface text set in JavaScript, added to Persian pages after the scripts it changes:
-# sphinx-togglebutton's hints (its globals) and sphinx-copybutton's tooltips (its `messages`
-# table, keyed by <html lang>, which lacks Persian).
+# sphinx-togglebutton's hints (its globals), sphinx-copybutton's tooltips (its `messages`
+# table, keyed by <html lang>, which lacks Persian), and the search scripts' messages (Sphinx's
+# JavaScript catalog).
 PERSIAN_SCRIPT = """
 toggleHintShow = "برای نمایش کلیک کنید";
 toggleHintHide = "برای پنهان کردن کلیک کنید";
@@ -134,6 +171,18 @@ if (typeof messages !== "undefined") {
                  copy_failure: "رونوشت نشد"};
   locale = "fa";
 }
+if (typeof Documentation !== "undefined") {
+  Documentation.addTranslations({locale: "fa", messages: %s});
+}
+""" % json.dumps(PERSIAN_SEARCH, ensure_ascii=False)
+
+# On a search page: the results in the page's language first (Sphinx's Scorer is defined by
+# searchtools.js, which comes after this script; it scores before the query runs).
+SCORER_SCRIPT = """
+document.addEventListener("DOMContentLoaded", () => {
+  const score = Scorer.score;
+  Scorer.score = (result) => (score ? score(result) : result[4]) + (result[0].startsWith(TREE) ? 1000 : 0);
+});
 """
 
 
@@ -150,7 +199,8 @@ class PersianCatalog(gettext.NullTranslations):
 
 
 def page_language(pagename):
-    return next((lang for lang, tree in TREES.items() if pagename.startswith(tree)), DEFAULT)
+    return next((lang for lang, tree in TREES.items() if pagename.startswith(tree)
+                 or pagename == SEARCH[lang]), DEFAULT)
 
 
 def twin_of(pagename):
@@ -212,12 +262,111 @@ def persian_glued_numbers(app, doctree, docname):
             node[:] = [nodes.Text(node.astext().translate(PERSIAN_NUMBER))]
 
 
+# Left-to-right text inside Persian text. A run starts with a Latin or Greek letter, a Latin
+# digit (or a sign before one), and goes on over what joins such characters inside a name, a
+# number or a short formula (spaces, . , - + / × ± = ( ) …), never over Persian letters or a
+# colon or semicolon (Persian punctuation too: the sentence's, not the name's).
+LTR = "A-Za-z0-9\u00b2\u00b3\u00b9\u00c0-\u024f\u0370-\u03ff\u1e00-\u1eff\u2070-\u209f"
+JOIN = re.escape(" \u00a0.,'’&%*^_·/+-−–×±=<>≤≥≈≠~|‖√()[]{}")
+LATIN_RUN = re.compile(f"(?:[-+−±](?=[0-9]))?[{LTR}]+(?:[{JOIN}]+[{LTR}]+)*")
+CLOSING = {")": "(", "]": "[", "}": "{"}
+
+
+class isolate(nodes.inline):
+    """Left-to-right text in Persian text, written as ``<bdi dir="ltr">``: one unit for the
+    bidirectional algorithm, ordered left to right inside, neutral outside."""
+
+
+def visit_isolate(translator, node):
+    translator.body.append('<bdi dir="ltr">')
+
+
+def depart_isolate(translator, node):
+    translator.body.append("</bdi>")
+
+
+def latin_runs(text):
+    """(start, end) of each left-to-right run of `text`, with the brackets it opened closed."""
+    for match in LATIN_RUN.finditer(text):
+        start, end = match.span()
+        while end < len(text) and text[end] in CLOSING and (
+                text.count(CLOSING[text[end]], start, end) > text.count(text[end], start, end)):
+            end += 1
+        yield start, end
+
+
+# Text left alone: code, math (isolated as a whole) and raw HTML.
+NOT_PROSE = (nodes.FixedTextElement, nodes.literal, nodes.math, nodes.raw, nodes.comment, isolate)
+
+
+class IsolateLeftToRight(SphinxTransform):
+    """In a Persian page, every Latin run and every inline formula becomes an isolate. Done
+    while the page is read, before Sphinx copies its titles: the page's table of contents,
+    the sidebar and the previous/next links show them isolated too."""
+    default_priority = 860  # after smart quotes (750), before doctree-read (880)
+
+    def apply(self):
+        if page_language(self.env.docname) != "fa":
+            return
+        for math in list(self.document.findall(nodes.math)):
+            if not isinstance(math.parent, isolate):
+                math.replace_self(isolate("", "", math.deepcopy()))
+        for text in list(self.document.findall(nodes.Text)):
+            if any(isinstance(ancestor, NOT_PROSE) for ancestor in _ancestors(text)):
+                continue
+            content, parts, done = str(text), [], 0
+            for start, end in latin_runs(content):
+                parts += [nodes.Text(content[done:start]), isolate("", content[start:end])]
+                done = end
+            if parts:
+                parts.append(nodes.Text(content[done:]))
+                text.parent.replace(text, [part for part in parts if part.astext()])
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
 def switch_for_page(app, pagename, templatename, context, doctree):
     # Runs before the themes' own handlers (priority 100 < 500), whose tooltips and labels
     # then come out in the page's language; the templates are rendered after all handlers.
     language = page_language(pagename)
     use_language(app, language)
     context["language"] = language
+    if language != DEFAULT:
+        # The search box and button (pydata-sphinx-theme's search-field.html asks for
+        # pathto('search')) send the query to the page's own search page.
+        pathto = context["pathto"]
+        context["pathto"] = lambda name, *args, **kwargs: pathto(
+            SEARCH[language] if name == SEARCH[DEFAULT] else name, *args, **kwargs)
+    if pagename in SEARCH.values():
+        app.add_js_file(None, body=SCORER_SCRIPT.replace("TREE", json.dumps(TREES[language])))
+
+
+def own_part_of_the_contents(app, pagename, templatename, context, doctree):
+    """A page of one language lists in its sidebar only that language's part of the table of
+    contents (its twin link switches language); the landing page keeps both."""
+    language = page_language(pagename)
+    if "toctree" not in context or not (pagename.startswith(TREES[language])
+                                        or pagename == SEARCH[language] != SEARCH[DEFAULT]):
+        return
+    foreign = {context["pathto"](docname) for docname in app.env.found_docs
+               if docname.startswith(TREES[OTHER[language]])}
+    toctree = context["toctree"]
+
+    def own_toctree(**kwargs):
+        soup = BeautifulSoup(toctree(**kwargs), "html.parser")
+        for caption in soup.find_all("p", class_="caption"):
+            part = caption.find_next_sibling("ul")
+            links = {a["href"].split("#")[0] for a in part.find_all("a", href=True)} if part else set()
+            if links and links <= foreign:
+                caption.decompose()
+                part.decompose()
+        return str(soup)
+
+    context["toctree"] = own_toctree
 
 
 def keep_navigation_in_language(app, pagename, templatename, context, doctree):
@@ -294,9 +443,30 @@ def translate_hidden_cells(app):
 
 
 def add_templates(app, config):
-    # Theme components overridden: two whose tooltips are hard-coded in English (now with _()),
-    # and the colour-mode button (an accessibility fix, see the file).
+    # Theme components overridden: two whose tooltips and two whose landmark labels are
+    # hard-coded in English (now with _()), and the colour-mode button (an accessibility fix,
+    # see the file).
     config.templates_path.insert(0, str(Path(__file__).parent / "templates"))  # before the themes
+    # The Persian search page, from the theme's search template.
+    config.html_additional_pages = {**config.html_additional_pages, SEARCH["fa"]: "search.html"}
+
+
+def add_direction(app):
+    """``<html lang="fa" dir="rtl">`` on Persian pages. The themes write the <html> tag from a
+    template variable that pydata-sphinx-theme's layout sets last (no template or handler can
+    change it), so the attribute goes into the rendered page."""
+    templates = getattr(app.builder, "templates", None)
+    if templates is None or not hasattr(templates, "render"):
+        return
+    render = templates.render
+
+    def render_with_direction(template, context):
+        output = render(template, context)
+        if context.get("language") == "fa":
+            output = re.sub(r'(<html\b[^>]*? lang="fa")', r'\1 dir="rtl"', output, count=1)
+        return output
+
+    templates.render = render_with_direction
 
 
 def restore_language(app, exception):
@@ -305,14 +475,19 @@ def restore_language(app, exception):
 
 
 def setup(app):
+    # An isolate is an inline (its children's own output) for every other builder.
+    app.add_node(isolate, html=(visit_isolate, depart_isolate))
+    app.add_transform(IsolateLeftToRight)
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", remember_catalogs)
     app.connect("builder-inited", translate_hidden_cells)  # after myst-nb has added its node
+    app.connect("builder-inited", add_direction)
     app.connect("env-check-consistency", check_twins)
     app.connect("doctree-resolved", switch_for_doctree)
     app.connect("doctree-resolved", persian_glued_numbers)
     app.connect("html-page-context", switch_for_page, priority=100)
     app.connect("html-page-context", keep_navigation_in_language)
+    app.connect("html-page-context", own_part_of_the_contents)
     app.connect("html-page-context", mark_page)
     app.connect("html-page-context", translate_configured_text, priority=900)
     app.connect("build-finished", restore_language)
