@@ -24,13 +24,13 @@ catalogs looked up at render time. So before a Persian page is written, the exte
 in a Persian catalog (the small ``PERSIAN`` dictionary below, falling back to Sphinx's own
 Persian catalog) for the catalogs those packages use and for the Jinja templates; before an
 English page it swaps the build's English catalogs back. The page is rendered as a
-``language: fa`` build would render it; the one change made to the rendered HTML is the
-``dir`` attribute of ``<html>`` (see ``add_direction``). Besides: texts the themes take from
+``language: fa`` build would render it; two changes are made to the rendered HTML, where no
+template can reach (see ``finish_persian_pages``). Besides: texts the themes take from
 the configuration (author, search placeholder) go through the same catalog, the texts of
 three scripts (copy button, toggle hints, search results) are set in JavaScript
-(``persian_script``), two tooltips and two landmark labels that sphinx-book-theme hard-codes
-in English come from overridden templates (templates/), and myst-nb's toggle of a collapsed
-cell is written by ``visit_hidden_cell``.
+(``PERSIAN_SCRIPT``), two tooltips and a landmark label that sphinx-book-theme hard-codes in
+English come from overridden templates (templates/), and myst-nb's toggle of a collapsed cell
+is written by ``visit_hidden_cell``.
 
 Everything visual (right-to-left layout, the Vazirmatn font, code kept left-to-right) is in
 ``_static/site.css``.
@@ -146,7 +146,7 @@ PERSIAN = {
     "Edit this page": "ویرایش این صفحه",
     "logo": "لوگو",
     "Main": "اصلی",  # the landmark label of the table of contents (templates/sbt-sidebar-nav.html)
-    "Page": "صفحه",  # ... and of the page's contents when printed (templates/layout.html)
+    "Page": "صفحه",  # ... and of the page's contents when printed (finish_persian_pages)
     # this book's configuration (_config.yml)
     "The course authors": "نویسندگان درس",
     # myst-nb's toggle of a collapsed cell (the exercises' answers: tag hide-input)
@@ -285,14 +285,22 @@ def depart_isolate(translator, node):
     translator.body.append("</bdi>")
 
 
+# A formula still written in TeX ($…$): the glossary's, made math later (_ext/lean.py).
+TEX = re.compile(r"\$[^$]+\$")
+
+
 def latin_runs(text):
-    """(start, end) of each left-to-right run of `text`, with the brackets it opened closed."""
-    for match in LATIN_RUN.finditer(text):
-        start, end = match.span()
-        while end < len(text) and text[end] in CLOSING and (
-                text.count(CLOSING[text[end]], start, end) > text.count(text[end], start, end)):
-            end += 1
-        yield start, end
+    """(start, end) of each left-to-right run of `text` outside TeX, with the brackets it
+    opened closed."""
+    done = 0
+    for tex_start, tex_end in [*(m.span() for m in TEX.finditer(text)), (len(text), len(text))]:
+        for match in LATIN_RUN.finditer(text, done, tex_start):
+            start, end = match.span()
+            while end < tex_start and text[end] in CLOSING and (
+                    text.count(CLOSING[text[end]], start, end) > text.count(text[end], start, end)):
+                end += 1
+            yield start, end
+        done = tex_end
 
 
 # Text left alone: code, math (isolated as a whole) and raw HTML.
@@ -308,9 +316,7 @@ class IsolateLeftToRight(SphinxTransform):
     def apply(self):
         if page_language(self.env.docname) != "fa":
             return
-        for math in list(self.document.findall(nodes.math)):
-            if not isinstance(math.parent, isolate):
-                math.replace_self(isolate("", "", math.deepcopy()))
+        isolate_math(None, self.document, self.env.docname)
         for text in list(self.document.findall(nodes.Text)):
             if any(isinstance(ancestor, NOT_PROSE) for ancestor in _ancestors(text)):
                 continue
@@ -321,6 +327,16 @@ class IsolateLeftToRight(SphinxTransform):
             if parts:
                 parts.append(nodes.Text(content[done:]))
                 text.parent.replace(text, [part for part in parts if part.astext()])
+
+
+def isolate_math(app, doctree, docname):
+    """Every inline formula of a Persian page in an isolate; run again when the page is
+    resolved, for the formulas made after it was read (the glossary's)."""
+    if page_language(docname) != "fa":
+        return
+    for math in list(doctree.findall(nodes.math)):
+        if not isinstance(math.parent, isolate):
+            math.replace_self(isolate("", "", math.deepcopy()))
 
 
 def _ancestors(node):
@@ -443,7 +459,7 @@ def translate_hidden_cells(app):
 
 
 def add_templates(app, config):
-    # Theme components overridden: two whose tooltips and two whose landmark labels are
+    # Theme components overridden: two whose tooltips and one whose landmark label are
     # hard-coded in English (now with _()), and the colour-mode button (an accessibility fix,
     # see the file).
     config.templates_path.insert(0, str(Path(__file__).parent / "templates"))  # before the themes
@@ -451,22 +467,25 @@ def add_templates(app, config):
     config.html_additional_pages = {**config.html_additional_pages, SEARCH["fa"]: "search.html"}
 
 
-def add_direction(app):
-    """``<html lang="fa" dir="rtl">`` on Persian pages. The themes write the <html> tag from a
-    template variable that pydata-sphinx-theme's layout sets last (no template or handler can
-    change it), so the attribute goes into the rendered page."""
+def finish_persian_pages(app):
+    """On Persian pages, ``<html lang="fa" dir="rtl">`` and the label of sphinx-book-theme's
+    printed table of contents. The themes write the <html> tag from a template variable that
+    pydata-sphinx-theme's layout sets last, and the label is in the layout that _ext/lean.py
+    overrides: no template or handler of this extension reaches them, so they are set in the
+    rendered page."""
     templates = getattr(app.builder, "templates", None)
     if templates is None or not hasattr(templates, "render"):
         return
     render = templates.render
 
-    def render_with_direction(template, context):
+    def render_persian(template, context):
         output = render(template, context)
         if context.get("language") == "fa":
             output = re.sub(r'(<html\b[^>]*? lang="fa")', r'\1 dir="rtl"', output, count=1)
+            output = output.replace('<nav aria-label="Page">', f'<nav aria-label="{PERSIAN["Page"]}">')
         return output
 
-    templates.render = render_with_direction
+    templates.render = render_persian
 
 
 def restore_language(app, exception):
@@ -481,10 +500,11 @@ def setup(app):
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", remember_catalogs)
     app.connect("builder-inited", translate_hidden_cells)  # after myst-nb has added its node
-    app.connect("builder-inited", add_direction)
+    app.connect("builder-inited", finish_persian_pages)
     app.connect("env-check-consistency", check_twins)
     app.connect("doctree-resolved", switch_for_doctree)
     app.connect("doctree-resolved", persian_glued_numbers)
+    app.connect("doctree-resolved", isolate_math)
     app.connect("html-page-context", switch_for_page, priority=100)
     app.connect("html-page-context", keep_navigation_in_language)
     app.connect("html-page-context", own_part_of_the_contents)

@@ -158,7 +158,7 @@ def test_layout_is_mirrored(persian):
     assert contents["right"] <= article["left"] < article["right"] <= navigation["left"]
     previous, following = box(persian, ".prev-next-area a.left-prev"), box(persian, ".prev-next-area a.right-next")
     assert following["right"] <= previous["left"]
-    # The chevron: the link's other child (an <i>, or the <svg> Font Awesome makes of it).
+    # The chevron: the link's other child.
     chevrons = persian.js("""() => ['.left-prev', '.right-next'].map(s => {
         const link = document.querySelector('.prev-next-area ' + s);
         const i = link.querySelector(':scope > :not(.prev-next-info)'), r = i.getBoundingClientRect();
