@@ -257,6 +257,9 @@ def stylesheets(text):
     return re.findall(r'<link rel="stylesheet"[^>]*href="([^"]+)"', head(text))
 
 
+SEARCH_PAGES = ("search.html", "search-fa.html")  # English and Persian results
+
+
 def test_pages_load_light(site):
     """No Font Awesome script, no search index outside the search page, no script in the
     head that holds up the first paint, one stylesheet, and KaTeX's rules only where a page
@@ -264,10 +267,8 @@ def test_pages_load_light(site):
     for page, text in web_pages(site):
         name = page.relative_to(site).as_posix()
         assert "fontawesome" not in text, f"{name} loads Font Awesome's script"
-        assert ("searchindex.js" in text) == (name == "search.html"), \
-            f"{name}: the search index belongs to the search page only"
-        if name == "search.html":
-            continue  # the theme's search page loads the index and its scripts in the head
+        assert ("searchindex.js" in text) == (name in SEARCH_PAGES), \
+            f"{name}: the search index belongs to the search pages only"
         blocking = [tag for tag in re.findall(r"<script\b[^>]*>", head(text))
                     if "src=" in tag and not re.search(r"\b(defer|async)\b", tag)]
         assert blocking == [], f"{name}: scripts that hold up the first paint: {blocking}"
