@@ -133,12 +133,19 @@ def _finish(ax, xlabel, quantity, title=None, legend_columns=1, legend_outside=F
     plt.show()
 
 
+def figure(panels=1, height=None, **options):
+    """A figure for the page, as `plt.subplots` returns it: WIDTH inches wide, with `panels`
+    panels one above the other (never side by side: see the module docstring), HEIGHT tall
+    for one panel and PANEL_HEIGHT per panel for more, unless `height` is given; `options`
+    go to plt.subplots."""
+    if height is None:  # 0.6 in more for the title and the x axis label
+        height = HEIGHT if panels == 1 else PANEL_HEIGHT * panels + 0.6
+    return plt.subplots(panels, 1, figsize=(WIDTH, height), layout="constrained", **options)
+
+
 def _stacked(panels, **options):
-    """A figure of `panels` panels one above the other, sharing the x axis (labelled once,
-    under the last); `options` go to plt.subplots."""
-    # 0.6 in more for the title and the x axis label
-    fig, axes = plt.subplots(panels, 1, figsize=(WIDTH, PANEL_HEIGHT * panels + 0.6), sharex=True,
-                             squeeze=False, layout="constrained", **options)
+    """`figure` with the x axis shared (labelled once, under the last) and a list of axes."""
+    fig, axes = figure(panels, sharex=True, squeeze=False, **options)
     return fig, list(axes[:, 0])
 
 
