@@ -11,8 +11,25 @@ extension; the bundled files themselves are configured in _config.yml).
   time by KaTeX, see _config.yml), so that one call is answered by KaTeX's auto-render, fetched
   only when a label holds TeX; and its slider handles and output images have no accessible
   name, so each gets one.
+- The sidebar buttons: pydata-sphinx-theme and sphinx-book-theme listen only on the first
+  ``.primary-toggle`` and ``.secondary-toggle`` of a page, the navbar's, which a phone never
+  shows; the buttons it does show, in the article's header, did nothing. ``TOGGLE_SCRIPT``
+  passes their clicks on to the first ones.
 """
 import json
+
+TOGGLE_SCRIPT = """
+document.addEventListener("click", (event) => {
+  for (const kind of ["primary", "secondary"]) {
+    const button = event.target.closest(`.${kind}-toggle`);
+    const listened = document.querySelector(`.${kind}-toggle`);
+    if (button && listened && button !== listened) {
+      event.preventDefault();
+      listened.click();
+    }
+  }
+});
+"""
 
 WIDGET_SCRIPT = r"""
 document.addEventListener("DOMContentLoaded", () => {
@@ -93,4 +110,5 @@ def fix_page_assets(app, pagename, templatename, context, doctree):
 def setup(app):
     # After myst-nb has added the widget scripts (priority 500) and before rendering.
     app.connect("html-page-context", fix_page_assets, priority=800)
+    app.add_js_file(None, body=TOGGLE_SCRIPT)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

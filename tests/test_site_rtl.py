@@ -225,3 +225,26 @@ def test_phone_layout_of_a_persian_page(browser, server):
         visit.page.screenshot(path=SHOTS / f"fa-{NOTEBOOK}-412.png")
     finally:
         visit.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+@pytest.mark.parametrize("kind", ["primary", "secondary"])
+def test_phone_sidebar_buttons_open_the_sidebars(browser, server, language, kind):
+    """At 412 px the article header's buttons open the site navigation and the page contents
+    (the themes listen on the hidden navbar's buttons only; _ext/offline.py forwards)."""
+    visit = Visit(browser, page_url(server, language), viewport={"width": 412, "height": 860})
+    try:
+        dialog = f"#pst-{kind}-sidebar-modal"
+        assert not visit.js(f"document.querySelector('{dialog}').open")
+        visible = visit.page.locator(f".{kind}-toggle").locator("visible=true")
+        assert visible.count() == 1
+        visible.click()
+        visit.page.wait_for_timeout(300)
+        assert visit.js(f"document.querySelector('{dialog}').open"), f"{kind} sidebar did not open"
+        links = visit.js(f"[...document.querySelectorAll('{dialog} a')].filter(a => a.getBoundingClientRect().width > 0).length")
+        assert links > 0
+        assert visit.errors == [], visit.errors
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        visit.page.screenshot(path=SHOTS / f"{language}-{kind}-sidebar-412.png")
+    finally:
+        visit.close()
