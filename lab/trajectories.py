@@ -7,6 +7,10 @@ NumPy, in the same form as `lab.optimizers` (Keras' ε placement and state), and
 step. One call of `run` (200 steps) takes about 2 ms.
 
     path = run("Adam", SURFACES["rosenbrock"], steps=200, learning_rate=0.05)  # (201, 2)
+
+`JAVASCRIPT` is the same module once more, in JavaScript, for the trajectory widget of the
+website (`lab.widgets.trajectories`), which has no Python to call; tests/test_site_widgets.py
+checks in a browser that it walks the paths of `run` below.
 """
 import dataclasses
 
@@ -161,3 +165,113 @@ def run(name, surface, steps=200, learning_rate=None, momentum=0.9, rho=0.9, rho
                 break
             path.append(theta)
     return np.array(path)
+
+
+# The surfaces' losses and gradients, the rules and `run` above, operation for operation in the
+# same order (so that the paths agree to the last bits but for `**`, whose rounding may differ
+# by an ulp between C and JavaScript). A change to the Python above must be made here too:
+# tests/test_site_widgets.py compares the two on the built page.
+JAVASCRIPT = r"""
+const SURFACES = {
+  quadratic: {
+    loss: ([x, y]) => 0.5 * (x ** 2 + 25.0 * y ** 2),
+    gradient: ([x, y]) => [x, 25.0 * y],
+  },
+  rosenbrock: {
+    loss: ([x, y]) => (1 - x) ** 2 + 10.0 * (y - x ** 2) ** 2,
+    gradient: ([x, y]) => [-2 * (1 - x) - 40.0 * x * (y - x ** 2), 20.0 * (y - x ** 2)],
+  },
+  saddle: {
+    loss: ([x, y]) => 0.5 * x ** 2 - 0.5 * y ** 2 + 0.25 * y ** 4,
+    gradient: ([x, y]) => [x, -y + y ** 3],
+  },
+};
+
+// Each rule: step(g, state, k) -> Δθ, on two coordinates, k = 1, 2, …
+const each = (f) => [f(0), f(1)];
+const zeros = () => [0.0, 0.0];
+
+function sgd(lr, momentum = 0.0, nesterov = false) {
+  return (g, state, k) => {
+    const previous = state.v || zeros();
+    const v = state.v = each((i) => momentum * previous[i] - lr * g[i]);
+    return nesterov ? each((i) => momentum * v[i] - lr * g[i]) : v;
+  };
+}
+
+function adagrad(lr, initialAccumulatorValue = 0.1, epsilon = 1e-7) {
+  return (g, state, k) => {
+    const previous = state.r || [initialAccumulatorValue, initialAccumulatorValue];
+    const r = state.r = each((i) => previous[i] + g[i] * g[i]);
+    return each((i) => -lr * g[i] / Math.sqrt(r[i] + epsilon));
+  };
+}
+
+function rmsprop(lr, rho = 0.9, epsilon = 1e-7) {
+  return (g, state, k) => {
+    const previous = state.r || zeros();
+    const r = state.r = each((i) => rho * previous[i] + (1 - rho) * g[i] * g[i]);
+    return each((i) => -lr * g[i] / Math.sqrt(r[i] + epsilon));
+  };
+}
+
+function adam(lr, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7) {
+  return (g, state, k) => {
+    const s0 = state.s || zeros(), r0 = state.r || zeros();
+    const s = state.s = each((i) => beta1 * s0[i] + (1 - beta1) * g[i]);
+    const r = state.r = each((i) => beta2 * r0[i] + (1 - beta2) * g[i] * g[i]);
+    const epsilonK = lr * Math.sqrt(1 - beta2 ** k) / (1 - beta1 ** k);
+    return each((i) => -epsilonK * s[i] / (Math.sqrt(r[i]) + epsilon));
+  };
+}
+
+function adamax(lr, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7) {
+  return (g, state, k) => {
+    const s0 = state.s || zeros(), r0 = state.r || zeros();
+    const s = state.s = each((i) => beta1 * s0[i] + (1 - beta1) * g[i]);
+    const r = state.r = each((i) => Math.max(beta2 * r0[i], Math.abs(g[i])));
+    return each((i) => -lr / (1 - beta1 ** k) * s[i] / (r[i] + epsilon));
+  };
+}
+
+function nadam(lr, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7) {
+  const mu = (k) => beta1 * (1 - 0.5 * 0.96 ** k);  // Keras 3's momentum schedule
+  return (g, state, k) => {
+    const uK = state.u = (state.u === undefined ? 1.0 : state.u) * mu(k);
+    const uNext = uK * mu(k + 1);
+    const s0 = state.s || zeros(), r0 = state.r || zeros();
+    const s = state.s = each((i) => beta1 * s0[i] + (1 - beta1) * g[i]);
+    const r = state.r = each((i) => beta2 * r0[i] + (1 - beta2) * g[i] * g[i]);
+    const sHat = each((i) => mu(k + 1) * s[i] / (1 - uNext) + (1 - mu(k)) * g[i] / (1 - uK));
+    return each((i) => -lr * sHat[i] / (Math.sqrt(r[i] / (1 - beta2 ** k)) + epsilon));
+  };
+}
+
+const ADAPTIVE = ["AdaGrad", "RMSProp", "Adam", "AdaMax", "Nadam"];
+
+const RULES = {
+  SGD: (lr, alpha, rho, rho2) => sgd(lr),
+  momentum: (lr, alpha, rho, rho2) => sgd(lr, alpha),
+  Nesterov: (lr, alpha, rho, rho2) => sgd(lr, alpha, true),
+  AdaGrad: (lr, alpha, rho, rho2) => adagrad(lr),
+  RMSProp: (lr, alpha, rho, rho2) => rmsprop(lr, rho),
+  Adam: (lr, alpha, rho, rho2) => adam(lr, alpha, rho2),
+  AdaMax: (lr, alpha, rho, rho2) => adamax(lr, alpha, rho2),
+  Nadam: (lr, alpha, rho, rho2) => nadam(lr, alpha, rho2),
+};
+
+// The path θ0, θ1, …, θsteps as an array of [θ1, θ2]; stops early, keeping what it has, once
+// θ runs off. `start` is the surface's start point (its Python Surface holds it).
+function run(name, surface, start, steps, lr, momentum, rho, rho2) {
+  const step = RULES[name](lr, momentum, rho, rho2), state = {};
+  let theta = [start[0], start[1]];
+  const path = [theta];
+  for (let k = 1; k <= steps; k++) {
+    const delta = step(SURFACES[surface].gradient(theta), state, k);
+    theta = [theta[0] + delta[0], theta[1] + delta[1]];
+    if (!theta.every(Number.isFinite) || Math.max(Math.abs(theta[0]), Math.abs(theta[1])) > 1e6) break;
+    path.push(theta);
+  }
+  return path;
+}
+"""
