@@ -22,7 +22,7 @@ from . import (  # noqa: E402
 
 # The notebooks' helpers (matplotlib, IPython, the data download...) load when first used,
 # so that `import lab.optimizers` stays light.
-HELPERS = ("data", "diagnostics", "exercises", "experiments", "plots", "report", "trajectories")
+HELPERS = ("data", "diagnostics", "exercises", "experiments", "plots", "report", "trajectories", "widgets")
 LANGUAGES = ("en", "fa")
 
 
