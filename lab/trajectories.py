@@ -45,8 +45,10 @@ def _rosenbrock(theta):
 
 
 def _rosenbrock_gradient(theta):
+    # x * x, not x**2: NumPy's power of a float64 scalar can be an ulp off the exact product,
+    # and JAVASCRIPT below must compute the same bits (see there).
     x, y = theta
-    return np.array([-2 * (1 - x) - 40.0 * x * (y - x**2), 20.0 * (y - x**2)])
+    return np.array([-2 * (1 - x) - 40.0 * x * (y - x * x), 20.0 * (y - x * x)])
 
 
 def _saddle(theta):
@@ -55,7 +57,8 @@ def _saddle(theta):
 
 
 def _saddle_gradient(theta):
-    return np.array([theta[0], -theta[1] + theta[1] ** 3])
+    y = theta[1]
+    return np.array([theta[0], -y + y * y * y])  # products, as in _rosenbrock_gradient
 
 
 SURFACES = {
@@ -168,22 +171,25 @@ def run(name, surface, steps=200, learning_rate=None, momentum=0.9, rho=0.9, rho
 
 
 # The surfaces' losses and gradients, the rules and `run` above, operation for operation in the
-# same order (so that the paths agree to the last bits but for `**`, whose rounding may differ
-# by an ulp between C and JavaScript). A change to the Python above must be made here too:
-# tests/test_site_widgets.py compares the two on the built page.
+# same order, so that the paths agree to the last bit. The gradients multiply instead of taking
+# powers, on both sides: a power may be an ulp off the exact product (NumPy's x**2 of a float64
+# scalar is, sometimes), and RMSProp zig-zagging in Rosenbrock's valley grows one ulp into a
+# visible gap within 100 steps. (The rules' βᵏ may still differ by an ulp between C's pow and
+# JavaScript's; paths that converge keep such a gap at an ulp.) A change to the Python above
+# must be made here too: tests/test_site_widgets.py compares the two on the built page.
 JAVASCRIPT = r"""
 const SURFACES = {
   quadratic: {
-    loss: ([x, y]) => 0.5 * (x ** 2 + 25.0 * y ** 2),
+    loss: ([x, y]) => 0.5 * (x * x + 25.0 * (y * y)),
     gradient: ([x, y]) => [x, 25.0 * y],
   },
   rosenbrock: {
-    loss: ([x, y]) => (1 - x) ** 2 + 10.0 * (y - x ** 2) ** 2,
-    gradient: ([x, y]) => [-2 * (1 - x) - 40.0 * x * (y - x ** 2), 20.0 * (y - x ** 2)],
+    loss: ([x, y]) => (1 - x) * (1 - x) + 10.0 * ((y - x * x) * (y - x * x)),
+    gradient: ([x, y]) => [-2 * (1 - x) - 40.0 * x * (y - x * x), 20.0 * (y - x * x)],
   },
   saddle: {
-    loss: ([x, y]) => 0.5 * x ** 2 - 0.5 * y ** 2 + 0.25 * y ** 4,
-    gradient: ([x, y]) => [x, -y + y ** 3],
+    loss: ([x, y]) => 0.5 * (x * x) - 0.5 * (y * y) + 0.25 * y ** 4,
+    gradient: ([x, y]) => [x, -y + y * y * y],
   },
 };
 
