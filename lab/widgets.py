@@ -298,12 +298,13 @@ _STYLE = """
 .lab-widget .lab-control output{min-width:4.5em;font-variant-numeric:tabular-nums;direction:ltr;unicode-bidi:isolate}
 .lab-widget select{max-width:100%}
 .lab-widget fieldset.lab-boxes{border:1px solid #ccc;border-radius:4px;padding:.2em .6em;margin:0}
+.lab-widget fieldset.lab-boxes legend{float:none;width:auto;font-size:inherit;font-weight:inherit;margin:0;padding:0 .3em}
 .lab-widget fieldset.lab-boxes label{margin-inline-end:.9em;white-space:nowrap}
 .lab-widget .lab-title{font-weight:600;margin:.6em 0 .2em}
 .lab-widget .lab-figure{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,340px),1fr));gap:.5em;max-width:1100px}
 .lab-widget .lab-figure svg{width:100%;max-width:640px;height:auto;direction:ltr;overflow:visible}
 .lab-widget .lab-figure svg text{font-size:12px;fill:currentColor}
-.lab-widget .lab-readout table{border-collapse:collapse;margin:.3em 0}
+.lab-widget .lab-readout table{border-collapse:collapse;margin:.3em 0;font-size:.92em}
 .lab-widget .lab-readout :is(td,th){padding:.1em .6em;text-align:start}
 .lab-widget .lab-readout .lab-number{direction:ltr;unicode-bidi:isolate;font-variant-numeric:tabular-nums}
 .lab-widget .lab-swatch{display:inline-block;width:1.4em;height:.25em;vertical-align:middle;margin-inline-end:.4em}
