@@ -41,19 +41,12 @@ node_modules/.package-lock.json: package-lock.json
 # Only the files the pages load are copied, into an ignored folder that _config.yml publishes
 # with html_extra_path as the site's _static/vendor/: KaTeX's stylesheet and fonts (the math
 # itself is rendered to HTML at build time by sphinxcontrib-katex, with node and this same
-# katex package; katex.min.js and its auto-render are fetched only if a widget label holds
-# TeX), the ipywidgets 8 standalone embed bundle with its icon fonts, and Vazirmatn Regular
-# and Bold with its licence.
+# katex package), and Vazirmatn Regular and Bold with its licence.
 $(VENDOR_STAMP): node_modules/.package-lock.json Makefile
 	rm -rf book/_vendor
-	mkdir -p $(VENDOR)/katex/fonts $(VENDOR)/jupyter-widgets $(VENDOR)/vazirmatn
-	cp node_modules/katex/dist/katex.min.css node_modules/katex/dist/katex.min.js \
-	   node_modules/katex/dist/contrib/auto-render.min.js node_modules/katex/LICENSE $(VENDOR)/katex/
+	mkdir -p $(VENDOR)/katex/fonts $(VENDOR)/vazirmatn
+	cp node_modules/katex/dist/katex.min.css node_modules/katex/LICENSE $(VENDOR)/katex/
 	cp node_modules/katex/dist/fonts/* $(VENDOR)/katex/fonts/
-	cp node_modules/@jupyter-widgets/html-manager/dist/embed.js \
-	   node_modules/@jupyter-widgets/html-manager/dist/*.woff2 \
-	   node_modules/@jupyter-widgets/html-manager/dist/*.woff \
-	   node_modules/@jupyter-widgets/html-manager/dist/embed.js.LICENSE.txt $(VENDOR)/jupyter-widgets/
 	cp node_modules/vazirmatn/fonts/webfonts/Vazirmatn-{Regular,Bold}.woff2 \
 	   node_modules/vazirmatn/OFL.txt $(VENDOR)/vazirmatn/
 	touch $@

@@ -121,8 +121,7 @@ def test_no_page_loads_anything_from_elsewhere(site):
 def test_bundled_assets_are_shipped(site):
     vendor = site / "_static" / "vendor"
     for path in ["vazirmatn/Vazirmatn-Regular.woff2", "vazirmatn/Vazirmatn-Bold.woff2",
-                 "vazirmatn/OFL.txt", "katex/katex.min.css", "katex/LICENSE",
-                 "katex/katex.min.js", "katex/auto-render.min.js", "jupyter-widgets/embed.js"]:
+                 "vazirmatn/OFL.txt", "katex/katex.min.css", "katex/LICENSE"]:
         assert (vendor / path).is_file(), f"missing {path}: run `make site`"
     stylesheet = (vendor / "katex/katex.min.css").read_text(encoding="utf-8")
     fonts = re.findall(r"url\((fonts/[^)]+\.woff2)\)", stylesheet)
@@ -482,23 +481,6 @@ def test_math_is_typeset(visit):
     loaded = visit.js("""() => document.fonts.ready.then(() => [...document.fonts]
         .filter(f => f.family.replace(/"/g, '').startsWith('KaTeX_') && f.status === 'loaded').length)""")
     assert loaded, "KaTeX's fonts did not load"
-
-
-def test_widgets_render(visit):
-    """The widget bundle loads when a widget nears the screen; the controls then render."""
-    views = visit.page.locator('script[type="application/vnd.jupyter.widget-view+json"]')
-    if not views.count():
-        pytest.skip("this page has no widget")
-    views.first.locator("xpath=..").scroll_into_view_if_needed()
-    visit.page.wait_for_function("""() => [...document.querySelectorAll('.widget-subarea .jupyter-widgets')]
-        .some(e => e.getBoundingClientRect().width * e.getBoundingClientRect().height > 0)""",
-                                 timeout=15000)
-    unnamed = visit.js("""() => [...document.querySelectorAll(
-        '.widget-subarea :is([role=slider]:not([aria-label]), img:not([alt]), select:not([aria-label]))')]
-        .filter(e => !(e.labels && e.labels.length)).map(e => e.outerHTML.slice(0, 100))""")
-    assert unnamed == [], "widget controls without an accessible name"
-    labels = visit.js("() => [...document.querySelectorAll('.widget-subarea .widget-label')].map(e => e.innerText)")
-    assert not [label for label in labels if RAW_TEX.search(label)], f"raw TeX in widget labels: {labels}"
 
 
 def test_no_request_leaves_the_machine(visit):
