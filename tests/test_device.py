@@ -117,7 +117,7 @@ def test_an_algorithm_module_imports_nothing_beyond_keras(module):
 
 def test_the_notebook_helpers_load_when_first_used():
     assert set(lab.HELPERS) <= {"data", "diagnostics", "exercises", "experiments", "plots",
-                                "report", "trajectories"}
+                                "report", "trajectories", "widgets"}
     assert lab.report.persian_digits("0.5") == "۰٫۵"  # reached through lab., loaded on use
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         lab.nonexistent
