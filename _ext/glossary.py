@@ -16,6 +16,7 @@ equivalent and the Persian definition. Each term in the other language carries i
 file and that the Persian notebooks use its terms.
 """
 import html
+import re
 from pathlib import Path
 
 import yaml
@@ -48,10 +49,15 @@ def load(path=GLOSSARY, language="en"):
     return sorted(entries, key=lambda entry: entry["en"].lower())
 
 
+INLINE_MATH = re.compile(r"\$([^$\s](?:[^$]*[^$\s])?)\$")  # $…$ in a definition
+
+
 def _cell(text, language=None):
     entry = nodes.entry()
-    if language is None:
-        entry += nodes.paragraph(text=text)
+    if language is None:  # a definition: its $…$ become math nodes, typeset like the book's
+        parts = INLINE_MATH.split(text)
+        entry += nodes.paragraph("", "", *[nodes.math(part, part) if index % 2 else nodes.Text(part)
+                                           for index, part in enumerate(parts) if part])
     else:  # a term in the other language: marked up for screen readers and the bidi algorithm
         direction = "rtl" if language == "fa" else "ltr"
         paragraph = nodes.paragraph()

@@ -14,8 +14,7 @@ when. Lighthouse (tools/lighthouse.sh) measured 35-47 for performance on a phone
 - Math is rendered at build time by sphinxcontrib-katex (configured in _config.yml); this
   extension points it at the npm katex package that `make site` installs (node_modules), so
   the HTML matches the stylesheet vendored from the same package, and a page without math
-  does not load KaTeX's stylesheet. The glossary's formulas are typeset too (they were raw
-  TeX; see ``glossary_math``).
+  does not load KaTeX's stylesheet.
 - Images of the article get their width and height (no layout shift while they load) and,
   after the first one, ``loading="lazy"``.
 """
@@ -74,26 +73,6 @@ def use_npm_katex(app, config):
         raise ConfigError(f"{katex} is missing: `make site` installs it (npm ci)")
     config.katex_js_path = str(katex)
     start_katex_patiently(importlib.import_module("sphinxcontrib.katex"))
-
-
-INLINE_MATH = re.compile(r"\$([^$\s](?:[^$]*[^$\s])?)\$")
-
-
-def glossary_math(app, doctree):
-    """The glossary table (_ext/glossary.py) puts each definition in as plain text, so their
-    $…$ formulas reached the page as raw TeX; here they become math nodes, which KaTeX renders
-    like the rest of the book's math. Only that table: elsewhere MyST has parsed the math, and
-    a $ left in text is a dollar sign."""
-    for table in doctree.findall(nodes.table):
-        if "glossary-table" not in table["classes"]:
-            continue
-        for text in list(table.findall(nodes.Text)):
-            parts = INLINE_MATH.split(str(text))
-            if len(parts) == 1 or isinstance(text.parent, (nodes.literal, nodes.raw)):
-                continue
-            replacement = [nodes.math(part, part) if index % 2 else nodes.Text(part)
-                           for index, part in enumerate(parts) if part]
-            text.parent.replace(text, replacement)
 
 
 def start_katex_patiently(katex):
@@ -302,7 +281,6 @@ def init_bundles(app):
 def setup(app):
     app.connect("config-inited", use_npm_katex)
     app.connect("builder-inited", override_layout)
-    app.connect("doctree-read", glossary_math)
     app.connect("builder-inited", init_bundles)
     app.connect("html-page-context", lighten_page, priority=950)
     app.connect("build-finished", write_bundles, priority=900)  # after pydata-sphinx-theme rewrites pygments.css
