@@ -22,18 +22,6 @@ from lab.trajectories import RULES
 
 CHROMIUM = "/usr/bin/chromium"
 ROUNDS = 15
-TIMER = """async (args) => {
-  const root = document.querySelector(".lab-widget"), times = [];
-  const input = root.querySelector(`[data-name="${args[0]}"]`);
-  for (let i = 0; i < args[1]; i++) {
-    const start = performance.now();
-    input.value = String(i % (+input.max + 1));
-    input.dispatchEvent(new Event("input", {bubbles: true}));
-    await new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
-    times.push([root.labState.redrawMs, performance.now() - start]);
-  }
-  return times;
-}"""
 
 
 def trajectory_widget():
@@ -78,8 +66,10 @@ def main():
                 page.goto(page_file.as_uri())
                 session = page.context.new_cdp_session(page)
                 session.send("Emulation.setCPUThrottlingRate", {"rate": rate})
-                page.evaluate(TIMER, [control, 3])  # warm up
-                redraws, frames = zip(*page.evaluate(TIMER, [control, ROUNDS]))
+                positions = [i % page.evaluate(f"+document.querySelector('[data-name={control}]').max + 1")
+                             for i in range(ROUNDS)]
+                page.evaluate(widgets.REDRAW_TIMER, [control, positions[:3]])  # warm up
+                redraws, frames = zip(*page.evaluate(widgets.REDRAW_TIMER, [control, positions]))
                 page.close()
                 if rate == 4:
                     slowest = max(slowest, statistics.median(redraws))

@@ -290,6 +290,23 @@ def trajectories(surface, optimizers, rates, momentum, rho, rho_2, steps, title=
 
 # Scoped to the widget, so that it looks the same on the website, in Jupyter and on Colab. The
 # controls follow the page's direction; the figure keeps its axes left to right.
+# For timing a widget from a browser driver (tests/test_site_widgets.py, benchmarks/widget.py):
+# evaluated with [control name, positions], it moves the control through the positions and
+# returns, for each move, the redraw's own time (labState.redrawMs) and the time to the next frame.
+REDRAW_TIMER = """async ([name, positions]) => {
+  const root = document.querySelector(".lab-widget"), times = [];
+  const input = root.querySelector(`[data-name="${name}"]`);
+  for (const position of positions) {
+    const start = performance.now();
+    input.value = String(position);
+    input.dispatchEvent(new Event("input", {bubbles: true}));
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+    times.push([root.labState.redrawMs, performance.now() - start]);
+  }
+  return times;
+}"""
+
+
 _STYLE = """
 .lab-widget{margin:.5em 0 1em;font-size:.95em}
 .lab-widget .lab-controls{display:flex;flex-wrap:wrap;gap:.4em 1.4em;align-items:center}

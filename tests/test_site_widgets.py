@@ -77,21 +77,11 @@ def redraw_ms(visit, name, positions):
     of the redraw itself (performance.now() around it, `labState.redrawMs`) and the median time
     from the input event to the next frame (which adds style, layout and paint of the whole
     page, and the wait for the frame: on a loaded machine the noisy part)."""
+    from lab import widgets
     session = visit.context.new_cdp_session(visit.page)
     session.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     try:
-        times = visit.js(f"""async (args) => {{
-            const root = document.querySelector('{WIDGET}'), times = [];
-            const input = root.querySelector(`[data-name="${{args[0]}}"]`);
-            for (const position of args[1]) {{
-                const start = performance.now();
-                input.value = String(position);
-                input.dispatchEvent(new Event("input", {{bubbles: true}}));
-                await new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
-                times.push([root.labState.redrawMs, performance.now() - start]);
-            }}
-            return times;
-        }}""", [name, positions])
+        times = visit.js(widgets.REDRAW_TIMER, [name, positions])
     finally:
         session.send("Emulation.setCPUThrottlingRate", {"rate": 1})
         session.detach()
