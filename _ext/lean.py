@@ -3,10 +3,14 @@ when. Lighthouse (tools/lighthouse.sh) measured 35-47 for performance on a phone
 
 - One stylesheet per page: the theme's and every extension's CSS bundled into
   _static/lean-HASH.css (one request holds up the first paint instead of a dozen), without
-  the rules of the ~1900 Font Awesome icons that no page uses.
+  the rules that select nothing in the site (PurgeCSS, _ext/purge_css.cjs): 490 KB of CSS,
+  mostly Bootstrap's and sphinx-design's, became 160 KB, and the browser matches fewer
+  rules against every element.
 - No Font Awesome script (1.5 MB, it redraws every icon as SVG): the theme's own CSS draws the
   icons with its icon fonts, which are cut down to the icons the pages and the theme's CSS use
   (a few KB instead of 270 KB).
+- The Persian font, which Persian pages preload, cut down to the characters the pages use and
+  the Persian keyboard's (about 12 KB a weight instead of 50 KB).
 - Scripts go to the end of the body, in their order, after the article: the text shows before
   any script is fetched. The theme's own two scripts stay deferred as they were.
 - Sphinx's search index (250 KB) and search scripts load on the search page only; the search
@@ -20,9 +24,12 @@ when. Lighthouse (tools/lighthouse.sh) measured 35-47 for performance on a phone
 """
 import hashlib
 import importlib
+import json
 import posixpath
 import re
+import shutil
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -181,21 +188,9 @@ def lighten_page(app, pagename, templatename, context, doctree):
         context["body"] = sized_lazy_images(app, context["body"])
 
 
-ICON_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:\"([^\"]*)\"\}")
 CSS_URL = re.compile(r"""url\(\s*(["']?)([^)"']+)\1\s*\)""")
 IMPORT = re.compile(r"""@import\s+(?:url\()?["']([^"']+)["']\)?\s*;""")
 ICON_FONTS = "vendor/fontawesome/webfonts"
-
-
-def used_icon_classes(outdir):
-    """The Font Awesome classes (fa-NAME) that the pages and the theme's scripts name."""
-    used = set()
-    files = list(outdir.rglob("*.html")) + [outdir / "_static/scripts/pydata-sphinx-theme.js",
-                                            outdir / "_static/scripts/sphinx-book-theme.js"]
-    for path in files:
-        if path.is_file():
-            used.update(re.findall(r"\bfa-[a-z0-9-]+", path.read_text(encoding="utf-8", errors="ignore")))
-    return used
 
 
 def stylesheet_text(static, name, seen=()):
@@ -222,38 +217,95 @@ def stylesheet_text(static, name, seen=()):
     return CSS_URL.sub(relocate, text)
 
 
-def write_bundles(app, exception):
-    """Writes the pages' stylesheet bundles, without the rules of the ~1900 Font Awesome icons
-    that no page uses, and cuts the icon fonts down to the icons left (a few KB instead of
-    270 KB)."""
+def lighten_assets(app, exception):
+    """When the pages are written: their stylesheet bundles, then the fonts cut down to what
+    the site draws with them."""
     if exception is not None or app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
-    used = used_icon_classes(Path(app.outdir))
+    write_bundles(app, static)
+    cut_icon_fonts(static)
+    cut_persian_font(app, static)
 
-    def keep_used_icons(match):
-        classes = re.findall(r"\.(fa-[a-z0-9-]+):", match.group(1))
-        return match.group(0) if used.intersection(classes) else ""
 
-    for key, names in getattr(app, "lean_bundles", {}).items():
+def write_bundles(app, static):
+    """The pages' stylesheet bundles, without the rules that select nothing in the site."""
+    for key, names in app.lean_bundles.items():
         parts = []
         for name in names:
             if (static / name).is_file():
-                text = stylesheet_text(static, name)
-                parts.append(f"/* {name} */\n" + ICON_RULE.sub(keep_used_icons, text))
+                parts.append(f"/* {name} */\n" + stylesheet_text(static, name))
             else:
                 logger.warning("lean: stylesheet %s not found for the bundle", name)
         text = '@charset "UTF-8";\n' + "\n".join(parts)
         (static / f"lean-{key}.css").write_text(text, encoding="utf-8")
-    # Sphinx copies the theme's full fonts at every build, so they are cut down every time, to
-    # the characters that the bundles (those of pages not rewritten this time too) draw: the
-    # icon classes kept, and what stylesheets draw themselves (admonitions, external links).
+    purge_unused_rules(app, [static / f"lean-{key}.css" for key in app.lean_bundles])
+
+
+def cut_icon_fonts(static):
+    """The theme's icon fonts cut down (a few KB instead of 270 KB) to the characters that the
+    bundles (those of pages not rewritten this time too) draw: the icons of the rules kept, and
+    what stylesheets draw themselves (admonitions, links). Sphinx copies the full fonts at
+    every build, so they are cut every time."""
     glyphs = set()
     for bundle in static.glob("lean-*.css"):
         text = bundle.read_text(encoding="utf-8")
         for value in re.findall(r"(?:content|--pst-icon-[a-z-]+):\s*\"((?:[^\"\\]|\\.)*)\"", text):
             glyphs.update(css_characters(value))
-    subset_icon_fonts(static / ICON_FONTS, {ord(glyph) for glyph in glyphs if ord(glyph) >= 0xE000})
+    icons = {ord(glyph) for glyph in glyphs if ord(glyph) >= 0xE000}
+    for path in sorted((static / ICON_FONTS).glob("*.woff2")):
+        subset_font(path, path, icons)
+
+
+# Vazirmatn, which _static/site.css declares for the Arabic script only (its unicode-range).
+PERSIAN_FONT = "vendor/vazirmatn"
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\u200c-\u200f"
+                           "\ufb50-\ufdff\ufe70-\ufeff]")
+# Every letter, digit, mark and punctuation of the Persian keyboard (and the Arabic forms of
+# ی, ک and ه that pasted text brings): what a reader may type into the search box.
+PERSIAN_KEYBOARD = ("ءآأؤإئابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیةيك"
+                    "۰۱۲۳۴۵۶۷۸۹٫٬،؛؟ـ" + "".join(map(chr, range(0x064B, 0x0656))) + "\u200c\u200d")
+
+
+def cut_persian_font(app, static):
+    """Vazirmatn cut down to the Arabic-script characters of the pages and the Persian
+    keyboard: each weight 50 KB -> about 12 KB, which every Persian page preloads. Cut from the
+    full font of html_extra_path, so a character new to the pages is never missing."""
+    used = set(PERSIAN_KEYBOARD)
+    for page in Path(app.outdir).rglob("*.html"):
+        used.update(ARABIC_SCRIPT.findall(page.read_text(encoding="utf-8")))
+    for path in sorted((static / PERSIAN_FONT).glob("*.woff2")):
+        relative = path.relative_to(app.outdir)
+        sources = [Path(app.confdir) / extra / relative for extra in app.config.html_extra_path]
+        source = next((source for source in sources if source.is_file()), None)
+        if source is None:
+            raise ConfigError(f"the full font of {relative} is missing: `make site` copies it")
+        subset_font(source, path, {ord(character) for character in used})
+
+
+PURGE = Path(__file__).with_name("purge_css.cjs")
+
+
+def purge_unused_rules(app, stylesheets):
+    """Rewrites the stylesheets without the rules that select nothing in any page of the site
+    or in the scripts the pages load (PurgeCSS, run by node from the confdir's node_modules)."""
+    if not stylesheets:
+        return
+    node = shutil.which("node")
+    if node is None:
+        raise ConfigError("node is missing: the build needs it for KaTeX and PurgeCSS")
+    outdir = Path(app.outdir)
+    pages = sorted(outdir.rglob("*.html"))
+    scripts = set()
+    for page in pages:
+        for src in re.findall(r'<script\s[^>]*\bsrc="([^":?#]+)', page.read_text(encoding="utf-8")):
+            script = (page.parent / src).resolve()
+            if script.is_file():
+                scripts.add(script)
+    request = {"content": [str(path) for path in [*pages, *sorted(scripts)]],
+               "css": [str(path) for path in stylesheets]}
+    subprocess.run([node, str(PURGE)], input=json.dumps(request), text=True, cwd=app.confdir,
+                   check=True)
 
 
 def css_characters(value):
@@ -261,17 +313,18 @@ def css_characters(value):
     return set(re.sub(r"\\([0-9a-fA-F]{1,6}) ?", lambda m: chr(int(m.group(1), 16)), value))
 
 
-def subset_icon_fonts(folder, codepoints):
+def subset_font(source, target, codepoints):
+    """Writes to target the WOFF2 font source with only the glyphs the codepoints need (their
+    ligatures and contextual forms included: Persian letters join)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
-    for path in sorted(folder.glob("*.woff2")):
-        font = TTFont(path)
-        options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=codepoints)
-        subsetter.subset(font)
-        font.flavor = "woff2"
-        font.save(path)
+    font = TTFont(source)
+    options = subset.Options(flavor="woff2", layout_features=["*"], notdef_outline=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    font.save(target)
 
 
 def init_bundles(app):
@@ -283,5 +336,5 @@ def setup(app):
     app.connect("builder-inited", override_layout)
     app.connect("builder-inited", init_bundles)
     app.connect("html-page-context", lighten_page, priority=950)
-    app.connect("build-finished", write_bundles, priority=900)  # after pydata-sphinx-theme rewrites pygments.css
+    app.connect("build-finished", lighten_assets, priority=900)  # after pydata-sphinx-theme rewrites pygments.css
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
