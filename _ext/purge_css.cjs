@@ -16,6 +16,7 @@ new PurgeCSS()
     keyframes: true, // animations that no rule kept uses
     fontFace: false, // fonts load only when used anyway; _ext/lean.py cuts the icon fonts
     variables: false, // custom properties can be read by scripts
+    dynamicAttributes: ["style"], // [style*="color: ..."] rules match outputs' inline styles
   })
   .then((results) => {
     for (const result of results) fs.writeFileSync(result.file, result.css);

@@ -323,10 +323,10 @@ def test_article_images_are_sized_and_lazy(site):
     assert total, "no image in any article"
 
 
-# JavaScript and CSS a page loads by itself (not the widget bundle, fetched when a widget
-# nears the screen), uncompressed. Measured at 620 KB on every page once this was written
-# (before: 3.5 MB, Font Awesome's script and MathJax its largest part).
-SCRIPT_AND_STYLE_BUDGET = 700 * 1024
+# JavaScript and CSS a page loads, uncompressed: 3.5 MB before the pages were made light (Font
+# Awesome's script and MathJax its largest part), 620 KB after; 288-299 KB once the stylesheet
+# lost its unused rules.
+SCRIPT_AND_STYLE_BUDGET = 330 * 1024
 
 
 def test_page_weight_budget(site):
@@ -575,3 +575,37 @@ def test_screenshots(browser, server, visit, device):
         assert overflow <= 0, f"{device}: the page scrolls sideways by {overflow}px"
     finally:
         shot.close()
+
+
+# The contrast of every output text that carries its own colour (Keras' model.summary() prints
+# through rich) against the background it is drawn on: WCAG's relative luminance.
+OUTPUT_CONTRASTS = """() => {
+    const rgb = (css) => css.match(/[\\d.]+/g).slice(0, 4).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(v => v / 255)
+        .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const background = (element) => {
+        for (let e = element; e; e = e.parentElement) {
+            const colour = rgb(getComputedStyle(e).backgroundColor);
+            if (colour.length < 4 || colour[3] > 0) return colour;
+        }
+        return [255, 255, 255];
+    };
+    return [...document.querySelectorAll('.cell_output span[style*="color"]')].map(span => {
+        const [a, b] = [luminance(rgb(getComputedStyle(span).color)), luminance(background(span))];
+        return [span.getAttribute('style'), (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+    });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_coloured_outputs_are_readable(browser, server, language, scheme):
+    visit = Visit(browser, page_url(server, language, "batch_normalization"), color_scheme=scheme)
+    try:
+        contrasts = visit.js(OUTPUT_CONTRASTS)
+    finally:
+        visit.close()
+    assert contrasts, "the page should show model.summary()'s coloured table"
+    low = sorted({(style, round(ratio, 2)) for style, ratio in contrasts if ratio < 4.5})
+    assert low == [], f"{scheme} mode: output text below 4.5:1 contrast: {low}"
