@@ -58,6 +58,7 @@ NAMES = {"en": "English", "fa": "فارسی"}  # the twin link's text, in the tw
 # (html_additional_pages) that the Persian pages' search box and button send their query to.
 SEARCH = {"en": "search", "fa": "search-fa"}
 # Latin digits, decimal point and thousands separator -> Persian ones («٫», «٬»)
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 PERSIAN_NUMBER = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 DEFAULT = "en"  # the language of every other page (the landing page, search, index)
 
@@ -177,11 +178,25 @@ if (typeof Documentation !== "undefined") {
 """ % json.dumps(PERSIAN_SEARCH, ensure_ascii=False)
 
 # On a search page: the results in the page's language first (Sphinx's Scorer is defined by
-# searchtools.js, which comes after this script; it scores before the query runs).
-SCORER_SCRIPT = """
+# searchtools.js, which comes after this script; it scores before the query runs); excerpts
+# that show a formula once, without KaTeX's MathML copy for screen readers (the formula again,
+# then its TeX), which Sphinx's excerpt takes as text; and in a Persian page's excerpt each
+# Latin run isolated (LRI ... PDI), as the build isolates it in the page itself.
+SCORER_SCRIPT = r"""
 document.addEventListener("DOMContentLoaded", () => {
   const score = Scorer.score;
   Scorer.score = (result) => (score ? score(result) : result[4]) + (result[0].startsWith(TREE) ? 1000 : 0);
+  const toText = Search.htmlToText;
+  Search.htmlToText = (html, anchor) =>
+    toText(html.replace(/<span class="katex-mathml">[\s\S]*?<\/math><\/span>/g, ""), anchor);
+  const summarize = Search.makeSearchSummary;
+  const latin = /[A-Za-z0-9\u0370-\u03ff](?:[\w\u0370-\u03ff.,:;'’()\/+=*^|\-\u2212 ]*[\w\u0370-\u03ff)])?/g;
+  Search.makeSearchSummary = (...args) => {
+    const summary = summarize(...args);
+    if (summary && /[\u0600-\u06ff]/.test(summary.textContent))
+      summary.textContent = summary.textContent.replace(latin, "\u2066$&\u2069");
+    return summary;
+  };
 });
 """
 
@@ -436,6 +451,8 @@ def translate_configured_text(app, pagename, templatename, context, doctree):
     for key in ("author", "theme_search_bar_text"):
         if context.get(key):
             context[key] = translate(context[key])
+    if context.get("copyright"):  # the footer's year, in Persian digits as in the prose
+        context["copyright"] = context["copyright"].translate(PERSIAN_DIGITS)
     app.add_js_file(None, body=PERSIAN_SCRIPT, priority=900)  # this page only
 
 

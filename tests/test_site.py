@@ -278,6 +278,23 @@ def test_pages_load_light(site):
             f"{name}: KaTeX's stylesheet is loaded if and only if the page has math"
 
 
+def test_site_css_survives_the_purge(site):
+    """Every selector of _static/site.css is in every bundle: PurgeCSS keeps rules for what the
+    site has (a selector it cannot judge, such as :is(:nth-child(1)), it would drop), and a
+    rule of ours it drops selects nothing, so is dead."""
+    def plain(css):
+        return re.sub(r"\s+", " ", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    ours = plain((ROOT / "_static/site.css").read_text(encoding="utf-8"))
+    selectors = {part.strip() for rule in re.findall(r"([^{}@;]+)\{[^{}]*\}", ours)
+                 for part in rule.split(",")}
+    bundles = sorted((site / "_static").glob("lean-*.css"))
+    assert bundles and selectors
+    for bundle in bundles:
+        text = plain(bundle.read_text(encoding="utf-8"))
+        dropped = sorted(selector for selector in selectors if selector not in text)
+        assert dropped == [], f"{bundle.name} lacks site.css's {dropped}"
+
+
 def test_icon_fonts_hold_only_the_icons_used(site):
     fonts = site / "_static/vendor/fontawesome/webfonts"
     for font in fonts.glob("*.woff2"):
@@ -535,8 +552,10 @@ def test_interface_language(visit):
     persian = [text for text in texts if re.search("[\u0600-\u06ff]", text)]
     if visit.language == "fa":
         assert english == set(), f"English interface text on a Persian page: {sorted(english)}"
-        for expected in ["پرش به محتوای اصلی", "جست‌وجو", "حالت تمام‌صفحه", "قبلی"]:
+        for expected in ["پرش به محتوای اصلی", "جست‌وجو", "حالت تمام‌صفحه", "قبلی", "حق نشر"]:
             assert any(expected in text for text in texts), f"missing {expected!r}"
+        latin_digits = [text for text in persian if re.search("[0-9]", text)]
+        assert latin_digits == [], f"Latin digits in Persian interface text: {latin_digits}"
     else:
         assert persian == [], f"Persian interface text on an English page: {persian}"
         for expected in ["Skip to main content", "Search", "Fullscreen mode", "previous"]:

@@ -189,13 +189,15 @@ def test_landmarks_are_labelled_in_persian(persian):
 
 
 def test_persian_search_page(browser, server):
-    """Searching from a Persian page: the results page is in Persian, right to left, and lists
-    Persian pages first."""
-    visit = Visit(browser, urljoin(server, "search-fa.html?q=Glorot"),
-                  viewport={"width": 1280, "height": 900})
+    """Searching from a Persian page on a phone: the results page is in Persian, right to left,
+    lists Persian pages first and does not scroll sideways; its excerpts show each formula once
+    (no TeX) and isolate their Latin runs."""
+    visit = Visit(browser, urljoin(server, "search-fa.html?q=RMSProp"),
+                  viewport={"width": 412, "height": 860})
     try:
         visit.page.wait_for_function(
-            "() => document.querySelectorAll('#search-results ul.search li').length > 0", timeout=15000)
+            "() => document.querySelectorAll('#search-results ul.search li p.context').length > 2",
+            timeout=15000)
         visit.page.wait_for_function(
             "() => document.querySelector('#search-results .search-summary').innerText !== ''",
             timeout=15000)
@@ -204,6 +206,15 @@ def test_persian_search_page(browser, server):
         assert re.search("[\u0600-\u06ff]", summary) and not re.search("[A-Za-z]", summary), summary
         first = visit.js("document.querySelector('#search-results ul.search li a').getAttribute('href')")
         assert first.startswith("book/fa/"), f"first result {first} is not a Persian page"
+        overflow = visit.js("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the results page scrolls sideways by {overflow}px"
+        excerpts = visit.js("[...document.querySelectorAll('#search-results p.context')].map(p => p.textContent)")
+        assert not [text for text in excerpts if "\\" in text], "an excerpt shows TeX"
+        persian = [text for text in excerpts if re.search("[\u0600-\u06ff]", text)]
+        assert persian, "no excerpt of a Persian page"
+        for text in persian:
+            outside = re.sub("\u2066[^\u2069]*(\u2069|$)", "", text)
+            assert not re.search("[A-Za-z]", outside), f"a Latin run outside an isolate: {text!r}"
         assert visit.errors == [], visit.errors
         SHOTS.mkdir(parents=True, exist_ok=True)
         visit.page.screenshot(path=SHOTS / "fa-search.png")
