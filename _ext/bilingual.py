@@ -443,6 +443,17 @@ def mark_page(app, pagename, templatename, context, doctree):
     context["body"] = body
 
 
+def own_language_title(app, pagename, templatename, context, doctree):
+    """A page of one language names the book in that language only: the title in the sidebar
+    and the browser's tab (the configured title is both names, "English · فارسی", which the
+    landing page, the index and the English search page keep)."""
+    language = page_language(pagename)
+    names = str(context.get("docstitle") or "").split(" · ")
+    own = pagename.startswith(TREES[language]) or pagename == SEARCH[language] != SEARCH[DEFAULT]
+    if len(names) == len(TREES) and own:
+        context["docstitle"] = names[list(TREES).index(language)]
+
+
 def translate_configured_text(app, pagename, templatename, context, doctree):
     """Text that the themes take from the configuration, not from a catalog."""
     if page_language(pagename) != "fa":
@@ -527,6 +538,7 @@ def setup(app):
     app.connect("html-page-context", own_part_of_the_contents)
     app.connect("html-page-context", mark_page)
     app.connect("html-page-context", translate_configured_text, priority=900)
+    app.connect("html-page-context", own_language_title, priority=900)
     app.connect("build-finished", restore_language)
     # Not parallel-write-safe: the language is switched per page while pages are written.
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}

@@ -117,6 +117,18 @@ def test_sidebar_lists_the_page_language_only(site, language):
     assert all(any(site / "book" / lang in link.parents for link in landing) for lang in OTHER)
 
 
+def test_each_language_names_the_book_in_its_own_language(site):
+    """The sidebar's title and the browser tab: the book's Persian name on a Persian page, its
+    English name on an English one (the landing page keeps both)."""
+    for language, page in [*(("fa", p) for p in persian_pages(site)), ("fa", site / "search-fa.html"),
+                           *(("en", p) for p in pages(site, "en"))]:
+        text = page.read_text(encoding="utf-8")
+        names = [re.search(r'<p class="title logo__title">([^<]*)<', text)[1],
+                 re.search(r"<title>([^<]*)</title>", text)[1].split("&#8212;")[-1].split(" - ")[-1]]
+        foreign = "[A-Za-z]" if language == "fa" else "[\u0600-\u06ff]"
+        assert not any(re.search(foreign, name) for name in names), f"{page.name}: {names}"
+
+
 def test_persian_pages_search_in_persian(site):
     """The Persian pages' search box sends its query to search-fa.html, a Persian page."""
     for page in persian_pages(site):
