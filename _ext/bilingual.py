@@ -446,7 +446,9 @@ def mark_page(app, pagename, templatename, context, doctree):
 def own_language_title(app, pagename, templatename, context, doctree):
     """A page of one language names the book in that language only: the title in the sidebar
     and the browser's tab (the configured title is both names, "English · فارسی", which the
-    landing page, the index and the English search page keep)."""
+    landing page, the index and the English search page keep). The sidebar's link to the
+    landing page keeps both: that page is the book in both languages, and the chapter's first
+    page already bears the one-language name."""
     language = page_language(pagename)
     names = str(context.get("docstitle") or "").split(" · ")
     own = pagename.startswith(TREES[language]) or pagename == SEARCH[language] != SEARCH[DEFAULT]
