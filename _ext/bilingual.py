@@ -57,7 +57,7 @@ NAMES = {"en": "English", "fa": "فارسی"}  # the twin link's text, in the tw
 # Each language's search page: Sphinx's own, and a second one rendered from the same template
 # (html_additional_pages) that the Persian pages' search box and button send their query to.
 SEARCH = {"en": "search", "fa": "search-fa"}
-# Latin digits, decimal point and thousands separator -> Persian ones («٫», «٬»)
+# Latin digits -> Persian ones; and with the decimal point and thousands separator («٫», «٬»)
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 PERSIAN_NUMBER = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
 DEFAULT = "en"  # the language of every other page (the landing page, search, index)
@@ -181,20 +181,27 @@ if (typeof Documentation !== "undefined") {
 # searchtools.js, which comes after this script; it scores before the query runs); excerpts
 # that show a formula once, without KaTeX's MathML copy for screen readers (the formula again,
 # then its TeX), which Sphinx's excerpt takes as text; and in a Persian page's excerpt each
-# Latin run isolated (LRI ... PDI), as the build isolates it in the page itself.
-SCORER_SCRIPT = r"""
+# Latin run isolated (LRI ... PDI) as the build isolates it in the page: LATIN_RUN below, a
+# closing bracket joining the run that opened it (latin_runs).
+SEARCH_PAGE_SCRIPT = r"""
 document.addEventListener("DOMContentLoaded", () => {
   const score = Scorer.score;
   Scorer.score = (result) => (score ? score(result) : result[4]) + (result[0].startsWith(TREE) ? 1000 : 0);
   const toText = Search.htmlToText;
   Search.htmlToText = (html, anchor) =>
     toText(html.replace(/<span class="katex-mathml">[\s\S]*?<\/math><\/span>/g, ""), anchor);
+  const latin = new RegExp(LATIN_RUN + "[)\\]}]*", "g"), opening = {")": "(", "]": "[", "}": "{"};
+  const count = (text, character) => text.split(character).length - 1;
+  const isolate = (run) => {
+    let end = run.search(/[)\]}]*$/);
+    while (end < run.length && count(run.slice(0, end), opening[run[end]]) > count(run.slice(0, end), run[end])) end++;
+    return "\u2066" + run.slice(0, end) + "\u2069" + run.slice(end);
+  };
   const summarize = Search.makeSearchSummary;
-  const latin = /[A-Za-z0-9\u0370-\u03ff](?:[\w\u0370-\u03ff.,:;'’()\/+=*^|\-\u2212 ]*[\w\u0370-\u03ff)])?/g;
   Search.makeSearchSummary = (...args) => {
     const summary = summarize(...args);
     if (summary && /[\u0600-\u06ff]/.test(summary.textContent))
-      summary.textContent = summary.textContent.replace(latin, "\u2066$&\u2069");
+      summary.textContent = summary.textContent.replace(latin, isolate);
     return summary;
   };
 });
@@ -373,7 +380,8 @@ def switch_for_page(app, pagename, templatename, context, doctree):
         context["pathto"] = lambda name, *args, **kwargs: pathto(
             SEARCH[language] if name == SEARCH[DEFAULT] else name, *args, **kwargs)
     if pagename in SEARCH.values():
-        app.add_js_file(None, body=SCORER_SCRIPT.replace("TREE", json.dumps(TREES[language])))
+        app.add_js_file(None, body=SEARCH_PAGE_SCRIPT.replace("TREE", json.dumps(TREES[language]))
+                        .replace("LATIN_RUN", json.dumps(LATIN_RUN.pattern, ensure_ascii=False)))
 
 
 def own_part_of_the_contents(app, pagename, templatename, context, doctree):

@@ -253,8 +253,6 @@ function nadam(lr, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7) {
   };
 }
 
-const ADAPTIVE = ["AdaGrad", "RMSProp", "Adam", "AdaMax", "Nadam"];
-
 const RULES = {
   SGD: (lr, alpha, rho, rho2) => sgd(lr),
   momentum: (lr, alpha, rho, rho2) => sgd(lr, alpha),

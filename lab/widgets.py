@@ -267,11 +267,10 @@ def trajectories(surface, optimizers, rates, momentum, rho, rho_2, steps, title=
     adaptive one's; `momentum`, `rho`, `rho_2` and `steps` Sliders. `title` may name a
     control, {steps}.
     """
-    for control, known, what in [(surface, trajectories_module.SURFACES, "Select over keys of lab.trajectories.SURFACES"),
-                                 (optimizers, trajectories_module.RULES, "Checkboxes over keys of lab.trajectories.RULES")]:
-        if not isinstance(control, Select if known is trajectories_module.SURFACES else Checkboxes) \
-                or {value for value, _ in control.choices()} - set(known):
-            raise ValueError(f"{control.name if hasattr(control, 'name') else 'control'} must be a {what}, got {control!r}")
+    for control, kind, known in [(surface, Select, "SURFACES"), (optimizers, Checkboxes, "RULES")]:
+        if not isinstance(control, kind) or {value for value, _ in control.choices()} - set(getattr(trajectories_module, known)):
+            raise ValueError(f"{getattr(control, 'name', 'control')} must be a {kind.__name__} over keys of "
+                             f"lab.trajectories.{known}, got {control!r}")
     sgd_rate, adaptive_rate = rates
     controls = [surface, optimizers, sgd_rate, adaptive_rate, momentum, rho, rho_2, steps]
     data = {"surfaces": {key: {"start": s.start, "minima": s.minima, "window": s.window,
@@ -288,8 +287,6 @@ def trajectories(surface, optimizers, rates, momentum, rho, rho_2, steps, title=
     return Widget("trajectories", controls, data, title)
 
 
-# Scoped to the widget, so that it looks the same on the website, in Jupyter and on Colab. The
-# controls follow the page's direction; the figure keeps its axes left to right.
 # For timing a widget from a browser driver (tests/test_site_widgets.py, benchmarks/widget.py):
 # evaluated with [control name, positions], it moves the control through the positions and
 # returns, for each move, the redraw's own time (labState.redrawMs) and the time to the next frame.
@@ -307,6 +304,8 @@ REDRAW_TIMER = """async ([name, positions]) => {
 }"""
 
 
+# Scoped to the widget, so that it looks the same on the website, in Jupyter and on Colab. The
+# controls follow the page's direction; the figure keeps its axes left to right.
 _STYLE = """
 .lab-widget{margin:.5em 0 1em;font-size:.95em}
 .lab-widget .lab-controls{display:flex;flex-wrap:wrap;gap:.4em 1.4em;align-items:center}
@@ -493,7 +492,7 @@ window.labWidgets = window.labWidgets || (() => {
 _TRAJECTORY_SCRIPT = r"""
 labWidgets.trajectoryRules = labWidgets.trajectoryRules || (() => {
 """ + trajectories_module.JAVASCRIPT + r"""
-  return {run, SURFACES, ADAPTIVE};
+  return {run, SURFACES};
 })();
 labWidgets.kinds.trajectories = labWidgets.kinds.trajectories || ((root, data, values, texts) => {
   const {run, SURFACES} = labWidgets.trajectoryRules, {number, escape} = labWidgets;

@@ -301,18 +301,16 @@ def test_icon_fonts_hold_only_the_icons_used(site):
         assert font.stat().st_size < 20_000, f"{font.name}: {font.stat().st_size} bytes, not cut down"
 
 
-# Persian letters, digits and punctuation a reader may type into the search box, whose results
-# show in Vazirmatn too.
-PERSIAN_KEYBOARD = "ءآأؤإئابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیةيك۰۱۲۳۴۵۶۷۸۹٫٬،؛؟\u200c"
-
-
 def test_persian_font_draws_every_persian_character(site):
     """Vazirmatn is cut down to what the site draws with it (_ext/lean.py): each weight draws
-    every Arabic-script character of every page and of the Persian keyboard."""
+    every Arabic-script character of every page and of the Persian keyboard (a reader may type
+    any of them into the search box)."""
     from fontTools.ttLib import TTFont
+
+    from _ext.lean import ARABIC_SCRIPT, PERSIAN_KEYBOARD
     drawn = set(PERSIAN_KEYBOARD)
     for _, text in web_pages(site):
-        drawn.update(re.findall("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff\u200c]", text))
+        drawn.update(ARABIC_SCRIPT.findall(text))
     for font in sorted((site / "_static/vendor/vazirmatn").glob("*.woff2")):
         cmap = TTFont(font).getBestCmap()
         missing = sorted(character for character in drawn if ord(character) not in cmap)
